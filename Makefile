@@ -1,0 +1,63 @@
+# Lectio: `make run` sets up and serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test setup lint format messages system-deps bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+lectio/static/vendor/.installed: package.json package-lock.json scripts/copy-vendor.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	node scripts/copy-vendor.mjs
+	touch $@
+
+setup: $(BIN)/.installed lectio/static/vendor/.installed
+	$(BIN)/python scripts/compile_messages.py
+
+## run: set up, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a worker
+run: setup
+	$(BIN)/lectio migrate --noinput
+	$(BIN)/lectio collectstatic --noinput --verbosity 0
+	$(BIN)/lectio demo
+	@$(BIN)/lectio worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/lectio serve --port $(PORT)
+
+## system-deps: Debian packages the test suite needs (Chromium for browser tests, gettext)
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v xgettext >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Please install:$$missing (Debian packages)"; exit 1; fi; \
+	fi
+
+## test: the whole suite (set DATABASE_URL to run it on PostgreSQL)
+test: setup system-deps
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## messages: refresh the Turkish catalog after changing user-facing strings
+messages: setup
+	cd lectio && ../$(BIN)/lectio makemessages --locale tr --no-obsolete --no-location --ignore 'static/vendor/*'
+	$(BIN)/python scripts/compile_messages.py
+
+clean:
+	rm -rf $(VENV) node_modules lectio/static/vendor build *.egg-info

@@ -1,0 +1,1 @@
+"""Lectio: a self-hosted platform for asynchronous, self-paced and mandatory training."""

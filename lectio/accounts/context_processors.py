@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lectio.accounts import permissions
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The main navigation for the signed-in person's roles, and the language choices."""
+    user = getattr(request, "user", None)
+    items: list[tuple[Any, str]] = []
+    if user is not None and user.is_authenticated:
+        items.append((_("My learning"), reverse("learning:dashboard")))
+        if permissions.can_manage_people(user):
+            items += [
+                (_("People"), reverse("accounts:people")),
+                (_("Departments"), reverse("accounts:departments")),
+                (_("Groups"), reverse("accounts:groups")),
+                (_("Import"), reverse("accounts:import")),
+            ]
+        elif permissions.can_view_people(user):
+            items += [
+                (_("My team"), reverse("accounts:people")),
+                (_("Departments"), reverse("accounts:departments")),
+            ]
+    path = request.path
+    nav = [{"label": label, "url": url, "current": path.startswith(url)} for label, url in items]
+    return {"main_nav": nav, "site_name": settings.SITE_NAME}

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from lectio import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("lectio.accounts.urls")),
+    path("learn/", include("lectio.learning.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,23 @@
+// Copy the browser libraries installed by `npm ci` into lectio/static/vendor/.
+// Their code is never committed: the lockfile pins them, this script places them.
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const target = join(root, "lectio", "static", "vendor");
+
+// package -> [file inside the package, name under vendor/]
+const files = {
+  "htmx.org": [["dist/htmx.min.js", "htmx/htmx.min.js"], ["LICENSE", "htmx/LICENSE"]],
+};
+
+rmSync(target, { recursive: true, force: true });
+for (const [pkg, entries] of Object.entries(files)) {
+  for (const [source, name] of entries) {
+    const destination = join(target, name);
+    mkdirSync(dirname(destination), { recursive: true });
+    copyFileSync(join(root, "node_modules", pkg, source), destination);
+  }
+}
+console.log(`Copied browser libraries into ${target}`);
