@@ -3,14 +3,36 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.forms.models import ModelChoiceIterator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from lectio.accounts.models import Department, Group, Role, User, time_zone_names
+from lectio.accounts.models import Department, Group, Role, User, in_tree_order, time_zone_names
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
+
+
+class _TreeOrder(ModelChoiceIterator):
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for department in in_tree_order(self.queryset):
+            yield self.choice(department)
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """A department picker listing the tree in reading order, indented by depth."""
+
+    iterator = _TreeOrder
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Department.objects.all())
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Department) -> str:
+        return f"{'— ' * obj.depth}{obj.name}"
 
 
 class SignInForm(AuthenticationForm):
@@ -59,6 +81,7 @@ class PersonForm(forms.ModelForm):
         help_text=_("Everyone is a learner; these roles add to that."),
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    department = DepartmentChoiceField(label=_("Department"), required=False)
     send_invitation = forms.BooleanField(
         label=_("E-mail an invitation to set a password"), required=False, initial=True
     )
@@ -81,8 +104,6 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.order_by("path")
-        self.fields["department"].label_from_instance = lambda d: f"{'— ' * d.depth}{d.name}"
         if self.instance.pk:
             self.initial["roles"] = [r.value for r in self.instance.roles if r != Role.LEARNER]
             del self.fields["send_invitation"]
@@ -96,18 +117,19 @@ class PersonForm(forms.ModelForm):
 
 
 class DepartmentForm(forms.ModelForm):
+    parent = DepartmentChoiceField(label=_("Parent department"), required=False)
+
     class Meta:
         model = Department
         fields = ["name", "code", "parent", "location", "manager"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        parents = Department.objects.order_by("path")
         if self.instance.pk:
             # A department cannot hang below itself.
-            parents = parents.exclude(path__startswith=self.instance.path)
-        self.fields["parent"].queryset = parents
-        self.fields["parent"].label_from_instance = lambda d: f"{'— ' * d.depth}{d.name}"
+            self.fields["parent"].queryset = Department.objects.exclude(
+                path__startswith=self.instance.path
+            )
         self.fields["manager"].queryset = User.objects.filter(is_active=True)
         self.fields["manager"].label_from_instance = lambda u: f"{u.full_name} <{u.email}>"
 
@@ -139,9 +161,7 @@ class AddMembersForm(forms.Form):
 
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.order_by("path"), required=False
-    )
+    department = DepartmentChoiceField(label=_("Department"), required=False)
     role = forms.ChoiceField(
         label=_("Role"), choices=[("", _("Any role")), *Role.choices], required=False
     )
@@ -153,7 +173,6 @@ class PeopleFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].label_from_instance = lambda d: f"{'— ' * d.depth}{d.name}"
         self.fields["department"].empty_label = _("All departments")
 
 

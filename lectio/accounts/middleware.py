@@ -26,4 +26,8 @@ class PersonalLocaleMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The thread serves other people next: leave no one's time zone behind.
+            timezone.deactivate()

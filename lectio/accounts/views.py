@@ -35,7 +35,7 @@ from lectio.accounts.forms import (
     PersonForm,
     PreferencesForm,
 )
-from lectio.accounts.models import Department, Group, PeopleImport, User
+from lectio.accounts.models import Department, Group, PeopleImport, User, in_tree_order
 
 PEOPLE_PER_PAGE = 50
 
@@ -276,10 +276,10 @@ def _send_invitation(request: HttpRequest, person: User) -> None:
 @permissions.requires(permissions.can_view_people)
 @require_safe
 def department_list(request: HttpRequest) -> HttpResponse:
-    departments = (
-        Department.objects.select_related("manager")
-        .annotate(people=Count("members", filter=Q(members__is_active=True)))
-        .order_by("path")
+    departments = in_tree_order(
+        Department.objects.select_related("manager").annotate(
+            people=Count("members", filter=Q(members__is_active=True))
+        )
     )
     return render(
         request,
