@@ -31,6 +31,18 @@ class _Sink:
         return "250 OK"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Static files straight from the apps, for the whole session (the live server too);
+    # the hashed manifest and the collected folder are built by collectstatic.
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture(scope="session")
 def smtp_sink():
     sink = _Sink()

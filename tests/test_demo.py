@@ -1,0 +1,39 @@
+import io
+
+from django.core.management import call_command
+
+from lectio.accounts.models import Department, Group, User
+
+
+def test_demo_creates_a_realistic_organisation_once(db, settings):
+    settings.LECTIO_DEMO_PASSWORD = "demo"
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert User.objects.count() == 60
+    assert Department.objects.count() == 13
+    assert {d.location.split(", ")[1] for d in Department.objects.all()} >= {
+        "Türkiye",
+        "Germany",
+        "United States",
+        "United Kingdom",
+    }
+    assert set(User.objects.values_list("time_zone", flat=True)) >= {
+        "Europe/Istanbul",
+        "Europe/Berlin",
+        "America/Chicago",
+        "Europe/London",
+    }
+    assert set(User.objects.values_list("language", flat=True)) == {"en", "tr"}
+    assert Group.objects.count() == 2
+    text = out.getvalue()
+    for email in ("admin", "instructor", "manager", "learner"):
+        assert f"{email}@example.com" in text
+    admin = User.objects.get(email="admin@example.com")
+    assert admin.check_password("demo") and admin.is_administrator
+    manager = User.objects.get(email="manager@example.com")
+    learner = User.objects.get(email="learner@example.com")
+    assert learner in User.objects.visible_to(manager)
+    assert User.objects.get(email="instructor@example.com").is_instructor
+
+    call_command("demo", stdout=io.StringIO())
+    assert User.objects.count() == 60

@@ -1,0 +1,60 @@
+from datetime import UTC, datetime, timedelta
+
+from axes.models import AccessAttempt
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from lectio import schedule
+from lectio.models import PeriodicJob
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def run_worker() -> None:
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    ).run()
+
+
+def test_a_due_job_is_enqueued_once_per_interval(db):
+    assert schedule.tick(NOW) == ["accounts.prune_sign_in_failures"]
+    assert DBTaskResult.objects.count() == 1
+    # A second worker ticking at the same moment finds the job claimed.
+    assert schedule.tick(NOW) == []
+    assert schedule.tick(NOW + timedelta(minutes=59)) == []
+    assert schedule.tick(NOW + timedelta(hours=1)) == ["accounts.prune_sign_in_failures"]
+    assert DBTaskResult.objects.count() == 2
+    job = PeriodicJob.objects.get()
+    assert job.next_run_at == NOW + timedelta(hours=2)
+
+
+def test_the_worker_runs_what_the_scheduler_enqueued(db):
+    old = AccessAttempt.objects.create(
+        username="a@example.com", ip_address="127.0.0.1", user_agent="t", failures_since_start=3
+    )
+    AccessAttempt.objects.filter(pk=old.pk).update(attempt_time=timezone.now() - timedelta(days=1))
+    fresh = AccessAttempt.objects.create(
+        username="b@example.com", ip_address="127.0.0.1", user_agent="t", failures_since_start=1
+    )
+    schedule.tick()
+    run_worker()
+    result = DBTaskResult.objects.get()
+    assert result.status == "SUCCESSFUL"
+    assert result.return_value == 1
+    assert list(AccessAttempt.objects.all()) == [fresh]
+
+
+def test_every_periodic_task_can_be_imported(settings):
+    from django.utils.module_loading import import_string
+
+    for spec in settings.LECTIO_PERIODIC_TASKS.values():
+        assert hasattr(import_string(spec["task"]), "enqueue")
+        assert spec["every"] > 0
