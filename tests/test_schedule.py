@@ -36,7 +36,8 @@ def test_a_due_job_is_enqueued_once_per_interval(db):
     assert job.next_run_at == NOW + timedelta(hours=2)
 
 
-def test_the_worker_runs_what_the_scheduler_enqueued(db):
+def test_the_worker_runs_what_the_scheduler_enqueued(transactional_db):
+    # The worker commits and reconnects as in production, so no wrapping transaction.
     old = AccessAttempt.objects.create(
         username="a@example.com", ip_address="127.0.0.1", user_agent="t", failures_since_start=3
     )

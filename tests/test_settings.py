@@ -9,7 +9,8 @@ from pathlib import Path
 
 PRINT = (
     "import json; from django.conf import settings as s; "
-    "print(json.dumps({'key': s.SECRET_KEY, 'debug': s.DEBUG, 'db': s.DATABASES['default']['ENGINE'], "
+    "print(json.dumps({'key': s.SECRET_KEY, 'debug': s.DEBUG, "
+    "'db': s.DATABASES['default']['ENGINE'], "
     "'pool': s.DATABASES['default'].get('OPTIONS', {}).get('pool'), "
     "'cache': s.CACHES['default']['BACKEND'], 'email': s.EMAIL_BACKEND, "
     "'hosts': s.ALLOWED_HOSTS, 'secure': s.SESSION_COOKIE_SECURE, "
@@ -18,8 +19,12 @@ PRINT = (
 
 
 def read_settings(tmp_path: Path, **env: str) -> dict:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "REDIS_URL"}}
-    clean.update({"DJANGO_SETTINGS_MODULE": "lectio.settings", "LECTIO_DATA_DIR": str(tmp_path / "data")})
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "REDIS_URL"}
+    }
+    clean.update(
+        {"DJANGO_SETTINGS_MODULE": "lectio.settings", "LECTIO_DATA_DIR": str(tmp_path / "data")}
+    )
     clean.update(env)
     out = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {PRINT}"],
@@ -80,7 +85,11 @@ def test_the_lectio_command_runs_django_commands(tmp_path):
     env = {**os.environ, "LECTIO_DATA_DIR": str(tmp_path / "data")}
     env.pop("DATABASE_URL", None)
     out = subprocess.run(
-        [sys.executable, "-m", "lectio", "help"], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "lectio", "help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     for command in ("serve", "worker", "demo", "migrate"):
         assert command in out.stdout

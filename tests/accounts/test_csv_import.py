@@ -4,7 +4,9 @@ from lectio.accounts import imports
 from lectio.accounts.models import Department, PeopleImport, User
 from tests.helpers import client_for
 
-HEADER = "email,full_name,department_code,job_title,employee_id,hire_date,language,time_zone,roles\n"
+HEADER = (
+    "email,full_name,department_code,job_title,employee_id,hire_date,language,time_zone,roles\n"
+)
 
 
 def people(*rows: str) -> str:
@@ -30,7 +32,11 @@ def test_a_clean_file_is_previewed_then_imported(cast):
     report = imports.apply_people(GOOD)
     assert (report.created, report.updated) == (2, 1)
     zeynep = User.objects.get(email="zeynep@example.com")
-    assert (zeynep.department, zeynep.language, str(zeynep.hire_date)) == (cast.istanbul, "tr", "2026-01-05")
+    assert (zeynep.department, zeynep.language, str(zeynep.hire_date)) == (
+        cast.istanbul,
+        "tr",
+        "2026-01-05",
+    )
     liam = User.objects.get(email="liam@example.com")
     assert liam.is_instructor and liam.is_manager and not liam.is_administrator
     cast.learner.refresh_from_db()
@@ -62,7 +68,9 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(cast):
         (11, "full_name"),
     ]
     messages = {e.column: e.message for e in report.errors}
-    assert "twice@example.com appears twice in the file (also on line 4)." == report.errors[1].message
+    assert (
+        report.errors[1].message == "twice@example.com appears twice in the file (also on line 4)."
+    )
     assert "“XX-NOPE”" in messages["department_code"]
     assert "Europe/Atlantis" in messages["time_zone"]
     assert imports.apply_people(text).errors == report.errors
@@ -124,7 +132,9 @@ def test_active_column_deactivates_and_reactivates(cast):
     cast.learner.refresh_from_db()
     assert not cast.learner.is_active
     assert User.objects.get(email="new@example.com").is_active
-    assert errors(imports.check_people("email,full_name,active\na@example.com,A,maybe\n")) == [(2, "active")]
+    assert errors(imports.check_people("email,full_name,active\na@example.com,A,maybe\n")) == [
+        (2, "active")
+    ]
 
 
 def test_export_then_import_changes_nothing(cast):
@@ -162,7 +172,11 @@ def test_departments_import_updates_and_moves_known_departments(cast):
     report = imports.apply_departments("code,name,parent_code\nTR-IST,Istanbul Ops,DE\n")
     assert (report.created, report.updated) == (0, 1)
     cast.istanbul.refresh_from_db()
-    assert (cast.istanbul.name, cast.istanbul.parent, cast.istanbul.depth) == ("Istanbul Ops", cast.germany, 2)
+    assert (cast.istanbul.name, cast.istanbul.parent, cast.istanbul.depth) == (
+        "Istanbul Ops",
+        cast.germany,
+        2,
+    )
 
 
 def test_department_problems_are_reported_per_row(cast):

@@ -40,5 +40,5 @@ def test_every_page_sends_a_content_security_policy(cast):
 
 def test_htmx_requests_carry_the_csrf_token(cast):
     html = client_for(cast.learner).get("/learn/").content.decode()
-    assert "hx-headers='{\"X-CSRFToken\": \"" in html
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
     assert "/static/vendor/htmx/htmx.min.js" in html
