@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import (
@@ -35,7 +35,14 @@ from lectio.accounts.forms import (
     PersonForm,
     PreferencesForm,
 )
-from lectio.accounts.models import Department, Group, PeopleImport, User, in_tree_order
+from lectio.accounts.models import (
+    Department,
+    Group,
+    PeopleImport,
+    Role,
+    User,
+    in_tree_order,
+)
 
 PEOPLE_PER_PAGE = 50
 
@@ -102,23 +109,22 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered_people(request: HttpRequest) -> tuple[PeopleFilterForm, Any]:
-    form = PeopleFilterForm(request.GET or None)
+    form = PeopleFilterForm(request.GET)
+    form.is_valid()  # a bad value drops that one filter; the others still apply
+    data = form.cleaned_data
     people = User.objects.visible_to(request.user).select_related("department")
-    status = "active"
-    if form.is_valid():
-        data = form.cleaned_data
-        status = data["status"] or "active"
-        if q := data["q"].strip():
-            people = people.filter(
-                Q(full_name__icontains=q)
-                | Q(email__icontains=q)
-                | Q(employee_id__iexact=q)
-                | Q(job_title__icontains=q)
-            )
-        if data["department"]:
-            people = people.filter(department__path__startswith=data["department"].path)
-        if data["role"]:
-            people = people.with_role(data["role"])
+    if q := data.get("q", "").strip():
+        people = people.filter(
+            Q(full_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(employee_id__iexact=q)
+            | Q(job_title__icontains=q)
+        )
+    if department := data.get("department"):
+        people = people.filter(department__path__startswith=department.path)
+    if role := data.get("role"):
+        people = people.with_role(role)
+    status = data.get("status") or "active"
     if status == "active":
         people = people.filter(is_active=True)
     elif status == "inactive":
@@ -158,13 +164,13 @@ def people_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def _person_for(request: HttpRequest, pk: int, *, write: bool = False) -> User:
-    """The person, if the signed-in user may see (or, with write, change) them; else 404/403."""
+def _person_for(request: HttpRequest, pk: int) -> User:
+    """The person, if the signed-in user may see them; else 404 (their existence is private).
+
+    Views that change a person declare ``@requires(can_manage_people)`` as well."""
     person = get_object_or_404(User.objects.select_related("department"), pk=pk)
     if not permissions.can_view_person(request.user, person):
         raise Http404
-    if write and not permissions.can_manage_people(request.user):
-        raise PermissionDenied
     return person
 
 
@@ -203,12 +209,15 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @permissions.requires(permissions.can_manage_people)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_for(request, pk, write=True)
+    person = _person_for(request, pk)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         roles = data.pop("roles")
         person.refresh_from_db()  # the form wrote its values onto the instance
+        if person.pk == request.user.pk and Role.ADMINISTRATOR not in roles:
+            form.add_error("roles", _("You cannot remove your own administrator role."))
+            return render(request, "accounts/person_form.html", {"form": form, "person": person})
         try:
             services.update_person(person, roles=roles, **data)
         except ValidationError as exc:
@@ -222,7 +231,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permissions.requires(permissions.can_manage_people)
 @require_POST
 def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_for(request, pk, write=True)
+    person = _person_for(request, pk)
     if person.pk == request.user.pk:
         messages.error(request, _("You cannot deactivate yourself."))
     else:
@@ -238,7 +247,7 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @permissions.requires(permissions.can_manage_people)
 @require_POST
 def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_for(request, pk, write=True)
+    person = _person_for(request, pk)
     services.reactivate_person(person)
     messages.success(request, _("%(name)s is active again.") % {"name": person.full_name})
     return redirect("accounts:person", pk=person.pk)
@@ -247,7 +256,7 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @permissions.requires(permissions.can_manage_people)
 @require_POST
 def person_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_for(request, pk, write=True)
+    person = _person_for(request, pk)
     if not person.is_active:
         messages.error(request, _("A deactivated person cannot be invited."))
     else:

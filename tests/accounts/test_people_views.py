@@ -212,3 +212,19 @@ def test_a_manager_exports_only_their_team(cast):
         for r in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
     }
     assert emails == {"learner@example.com", "manager@example.com"}
+
+
+def test_administrators_cannot_remove_their_own_administrator_role(cast):
+    response = client_for(cast.admin).post(
+        f"/accounts/people/{cast.admin.pk}/edit/",
+        {
+            "email": "admin@example.com",
+            "full_name": "Ada Admin",
+            "language": "en",
+            "time_zone": "UTC",
+        },
+    )
+    assert response.status_code == 200
+    assert "You cannot remove your own administrator role." in response.content.decode()
+    cast.admin.refresh_from_db()
+    assert cast.admin.is_administrator
