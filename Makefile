@@ -46,9 +46,11 @@ system-deps:
 test: setup system-deps
 	$(BIN)/python -m pytest
 
+## lint: ruff (with Django and time-zone rules), formatting, mypy --strict with django-stubs
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy lectio scripts
 
 format: setup
 	$(BIN)/ruff format .

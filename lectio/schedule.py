@@ -25,7 +25,7 @@ def tick(now: datetime | None = None) -> list[str]:
     now = now or timezone.now()
     enqueued = []
     for name, spec in settings.LECTIO_PERIODIC_TASKS.items():
-        every = timedelta(seconds=spec["every"])
+        every = timedelta(seconds=int(spec["every"]))
         # A new job first runs on the first tick.
         PeriodicJob.objects.get_or_create(name=name, defaults={"next_run_at": now})
         with transaction.atomic():
@@ -33,7 +33,7 @@ def tick(now: datetime | None = None) -> list[str]:
                 next_run_at=now + every, last_enqueued_at=now
             )
             if claimed:
-                import_string(spec["task"]).enqueue()
+                import_string(str(spec["task"])).enqueue()
                 enqueued.append(name)
     return enqueued
 

@@ -147,7 +147,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "lectio.sqlite3",
+            "NAME": str(DATA_DIR / "lectio.sqlite3"),
             "OPTIONS": {
                 # Writers queue for the lock instead of failing; readers never block.
                 "transaction_mode": "IMMEDIATE",
@@ -175,7 +175,7 @@ else:
 # Background work: Django's tasks interface on the database; `lectio worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Jobs the worker's scheduler enqueues at a fixed interval (seconds); see lectio/schedule.py.
-LECTIO_PERIODIC_TASKS = {
+LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
     "accounts.prune_sign_in_failures": {
         "task": "lectio.accounts.tasks.prune_sign_in_failures",
         "every": 3600,

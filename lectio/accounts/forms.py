@@ -14,7 +14,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
 
 
-class _TreeOrder(ModelChoiceIterator):
+class _TreeOrder(ModelChoiceIterator[Department]):
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
@@ -22,7 +22,7 @@ class _TreeOrder(ModelChoiceIterator):
             yield self.choice(department)
 
 
-class DepartmentChoiceField(forms.ModelChoiceField):
+class DepartmentChoiceField(forms.ModelChoiceField[Department]):
     """A department picker listing the tree in reading order, indented by depth."""
 
     iterator = _TreeOrder
@@ -35,6 +35,17 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return f"{'— ' * obj.depth}{obj.name}"
 
 
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    """Pick one active person, shown with their address (names are not unique)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", User.objects.filter(is_active=True))
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name} <{obj.email}>"
+
+
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
@@ -42,7 +53,7 @@ class SignInForm(AuthenticationForm):
     )
 
     def clean_username(self) -> str:
-        return self.cleaned_data["username"].strip().lower()
+        return str(self.cleaned_data["username"]).strip().lower()
 
 
 class InvitationPasswordResetForm(PasswordResetForm):
@@ -72,7 +83,7 @@ class PreferencesForm(forms.Form):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(forms.ModelForm[User]):
     roles = forms.MultipleChoiceField(
         label=_("Roles"),
         choices=[(r.value, r.label) for r in Role if r != Role.LEARNER],
@@ -109,15 +120,16 @@ class PersonForm(forms.ModelForm):
             del self.fields["send_invitation"]
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
+        email = str(self.cleaned_data["email"]).strip().lower()
         clash = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError(_("Someone else already has this e-mail address."))
         return email
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(forms.ModelForm[Department]):
     parent = DepartmentChoiceField(label=_("Parent department"), required=False)
+    manager = PersonChoiceField(label=_("Manager"), required=False)
 
     class Meta:
         model = Department
@@ -127,14 +139,12 @@ class DepartmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             # A department cannot hang below itself.
-            self.fields["parent"].queryset = Department.objects.exclude(
-                path__startswith=self.instance.path
-            )
-        self.fields["manager"].queryset = User.objects.filter(is_active=True)
-        self.fields["manager"].label_from_instance = lambda u: f"{u.full_name} <{u.email}>"
+            parent = self.fields["parent"]
+            assert isinstance(parent, DepartmentChoiceField)
+            parent.queryset = Department.objects.exclude(path__startswith=self.instance.path)
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(forms.ModelForm[Group]):
     class Meta:
         model = Group
         fields = ["name", "description"]
@@ -173,7 +183,9 @@ class PeopleFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].empty_label = _("All departments")
+        department = self.fields["department"]
+        assert isinstance(department, DepartmentChoiceField)
+        department.empty_label = _("All departments")
 
 
 class ImportForm(forms.Form):

@@ -402,20 +402,20 @@ def _check_departments(text: str) -> tuple[Report, list[_DepartmentRow]]:
         for code, parent in Department.objects.values_list("code", "parent__code")
     }
     parent_of.update({r.code.lower(): r.parent_code.lower() for r in parsed})
-    for row in parsed:
-        current = row.parent_code.lower()
+    for entry in parsed:
+        current = entry.parent_code.lower()
         if current and current not in parent_of:
             report.add(
-                row.line,
+                entry.line,
                 "parent_code",
-                _("No department has the code “%(code)s”.") % {"code": row.parent_code},
+                _("No department has the code “%(code)s”.") % {"code": entry.parent_code},
             )
             continue
-        chain = {row.code.lower()}
+        chain = {entry.code.lower()}
         while current:
             if current in chain:
                 report.add(
-                    row.line,
+                    entry.line,
                     "parent_code",
                     _("The parent codes form a loop through this department."),
                 )

@@ -157,14 +157,16 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.filter(pk=viewer.pk)
 
 
+# mypy cannot follow a base class made by from_queryset(); the stubs type it as Any.
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username or "")
+        user: User = self.get(email__iexact=username or "")
+        return user
 
     def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user: User = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user

@@ -14,6 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from lectio.accounts.models import User
 
 
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view that only signed-in people reach (LoginRequiredMiddleware)."""
+
+    user: User
+
+
 def _active(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
@@ -41,7 +47,7 @@ def can_view_person(viewer: Any, person: User) -> bool:
         return False
     if viewer.pk == person.pk or viewer.is_administrator:
         return True
-    return viewer.is_manager and User.objects.visible_to(viewer).filter(pk=person.pk).exists()
+    return bool(viewer.is_manager) and User.objects.visible_to(viewer).filter(pk=person.pk).exists()
 
 
 def requires(check: Callable[[Any], bool]) -> Callable[..., Any]:

@@ -14,7 +14,15 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lectio.accounts.models import ROLE_FIELDS, Department, Group, Role, User
+from lectio.accounts.models import (
+    ROLE_FIELDS,
+    Department,
+    Group,
+    Role,
+    User,
+    validate_language,
+    validate_time_zone,
+)
 
 # The fields of a person an administrator may set; everything else is managed here.
 PERSON_FIELDS = (
@@ -124,11 +132,18 @@ def reactivate_person(user: User) -> None:
 
 def set_preferences(user: User, *, language: str, time_zone: str) -> None:
     """A person's own language and time zone (profile page, language switcher)."""
-    user.language = language
-    user.time_zone = time_zone
-    user.full_clean(
-        exclude=[f.name for f in User._meta.fields if f.name not in {"language", "time_zone"}]
-    )
+    errors = {}
+    for field, value, validate in (
+        ("language", language, validate_language),
+        ("time_zone", time_zone, validate_time_zone),
+    ):
+        try:
+            validate(value)
+        except ValidationError as exc:
+            errors[field] = exc.error_list
+    if errors:
+        raise ValidationError(errors)
+    user.language, user.time_zone = language, time_zone
     user.save(update_fields=["language", "time_zone"])
 
 

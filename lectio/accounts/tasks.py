@@ -13,4 +13,4 @@ def prune_sign_in_failures() -> int:
     deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
     # The failure log is the audit trail of attempts; keep it for 90 days.
     AccessFailureLog.objects.filter(attempt_time__lt=timezone.now() - timedelta(days=90)).delete()
-    return deleted
+    return int(deleted)

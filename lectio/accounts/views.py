@@ -43,6 +43,7 @@ from lectio.accounts.models import (
     User,
     in_tree_order,
 )
+from lectio.accounts.permissions import AuthenticatedRequest
 
 PEOPLE_PER_PAGE = 50
 
@@ -74,14 +75,14 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         settings.LANGUAGE_COOKIE_NAME,
         language,
         max_age=365 * 24 * 3600,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite="Lax",
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=True,
     )
     return response
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     preferences = PreferencesForm(initial={"language": user.language, "time_zone": user.time_zone})
     password_form = PasswordChangeForm(user)
@@ -108,7 +109,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 # ---- People ---------------------------------------------------------------------------
 
 
-def _filtered_people(request: HttpRequest) -> tuple[PeopleFilterForm, Any]:
+def _filtered_people(request: AuthenticatedRequest) -> tuple[PeopleFilterForm, Any]:
     form = PeopleFilterForm(request.GET)
     form.is_valid()  # a bad value drops that one filter; the others still apply
     data = form.cleaned_data
@@ -134,7 +135,7 @@ def _filtered_people(request: HttpRequest) -> tuple[PeopleFilterForm, Any]:
 
 @permissions.requires(permissions.can_view_people)
 @require_safe
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: AuthenticatedRequest) -> HttpResponse:
     form, people = _filtered_people(request)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -153,7 +154,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 @permissions.requires(permissions.can_view_people)
 @require_safe
-def people_export(request: HttpRequest) -> StreamingHttpResponse:
+def people_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
     _form, people = _filtered_people(request)
     response = StreamingHttpResponse(
         imports.people_csv_rows(people.iterator(chunk_size=1000)),
@@ -164,18 +165,18 @@ def people_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def _person_for(request: HttpRequest, pk: int) -> User:
+def _person_for(request: AuthenticatedRequest, pk: int) -> User:
     """The person, if the signed-in user may see them; else 404 (their existence is private).
 
     Views that change a person declare ``@requires(can_manage_people)`` as well."""
-    person = get_object_or_404(User.objects.select_related("department"), pk=pk)
+    person: User = get_object_or_404(User.objects.select_related("department"), pk=pk)
     if not permissions.can_view_person(request.user, person):
         raise Http404
     return person
 
 
 @require_safe
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     groups = list(person.cohorts.order_by("name"))
     return render(
@@ -190,7 +191,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permissions.requires(permissions.can_manage_people)
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthenticatedRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -208,7 +209,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @permissions.requires(permissions.can_manage_people)
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -230,7 +231,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permissions.requires(permissions.can_manage_people)
 @require_POST
-def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     if person.pk == request.user.pk:
         messages.error(request, _("You cannot deactivate yourself."))
@@ -246,7 +247,7 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permissions.requires(permissions.can_manage_people)
 @require_POST
-def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     services.reactivate_person(person)
     messages.success(request, _("%(name)s is active again.") % {"name": person.full_name})
@@ -255,7 +256,7 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permissions.requires(permissions.can_manage_people)
 @require_POST
-def person_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def person_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     if not person.is_active:
         messages.error(request, _("A deactivated person cannot be invited."))
@@ -268,7 +269,7 @@ def person_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:person", pk=person.pk)
 
 
-def _send_invitation(request: HttpRequest, person: User) -> None:
+def _send_invitation(request: AuthenticatedRequest, person: User) -> None:
     form = InvitationPasswordResetForm({"email": person.email})
     if form.is_valid():
         form.save(
@@ -284,7 +285,7 @@ def _send_invitation(request: HttpRequest, person: User) -> None:
 
 @permissions.requires(permissions.can_view_people)
 @require_safe
-def department_list(request: HttpRequest) -> HttpResponse:
+def department_list(request: AuthenticatedRequest) -> HttpResponse:
     departments = in_tree_order(
         Department.objects.select_related("manager").annotate(
             people=Count("members", filter=Q(members__is_active=True))
@@ -298,7 +299,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 
 @permissions.requires(permissions.can_manage_people)
-def department_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def department_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     department = get_object_or_404(Department, pk=pk) if pk else None
     initial = {"parent": request.GET.get("parent")} if department is None else None
     form = DepartmentForm(request.POST or None, instance=department, initial=initial)
@@ -334,7 +335,7 @@ def department_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 @permissions.requires(permissions.can_manage_people)
 @require_POST
-def department_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def department_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     department = get_object_or_404(Department, pk=pk)
     try:
         services.delete_department(department)
@@ -347,7 +348,7 @@ def department_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permissions.requires(permissions.can_view_people)
 @require_safe
-def department_export(request: HttpRequest) -> StreamingHttpResponse:
+def department_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
     departments = Department.objects.select_related("parent", "manager").order_by("path")
     response = StreamingHttpResponse(
         imports.departments_csv_rows(departments.iterator(chunk_size=1000)),
@@ -362,13 +363,13 @@ def department_export(request: HttpRequest) -> StreamingHttpResponse:
 
 @permissions.requires(permissions.can_manage_people)
 @require_safe
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedRequest) -> HttpResponse:
     groups = Group.objects.annotate(size=Count("members")).order_by("name")
     return render(request, "accounts/group_list.html", {"groups": groups})
 
 
 @permissions.requires(permissions.can_manage_people)
-def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def group_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     group = get_object_or_404(Group, pk=pk) if pk else None
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
@@ -379,7 +380,7 @@ def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @permissions.requires(permissions.can_manage_people)
-def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(Group, pk=pk)
     form = AddMembersForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -395,7 +396,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permissions.requires(permissions.can_manage_people)
 @require_POST
-def group_remove_member(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def group_remove_member(request: AuthenticatedRequest, pk: int, user_pk: int) -> HttpResponse:
     group = get_object_or_404(Group, pk=pk)
     person = get_object_or_404(User, pk=user_pk)
     services.remove_group_members(group, [person])
@@ -407,7 +408,7 @@ def group_remove_member(request: HttpRequest, pk: int, user_pk: int) -> HttpResp
 
 
 @permissions.requires(permissions.can_manage_people)
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     problem = None
     if request.method == "POST" and form.is_valid():
@@ -437,7 +438,7 @@ def _checker(batch: PeopleImport) -> tuple[Any, Any]:
 
 
 @permissions.requires(permissions.can_manage_people)
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Show what the file would do; import it on confirmation when every row is clean."""
     batch = get_object_or_404(PeopleImport, pk=pk)
     check, apply = _checker(batch)

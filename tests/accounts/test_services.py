@@ -73,9 +73,11 @@ def test_deactivation_keeps_the_person_and_stamps_the_time(cast):
     assert cast.learner.is_active and cast.learner.deactivated_at is None
 
 
-def test_set_preferences_validates_the_time_zone(cast):
-    with pytest.raises(ValidationError):
+def test_set_preferences_validates_before_changing_anything(cast):
+    with pytest.raises(ValidationError) as error:
         services.set_preferences(cast.learner, language="tr", time_zone="Nowhere/Land")
+    assert set(error.value.message_dict) == {"time_zone"}
+    assert (cast.learner.language, cast.learner.time_zone) == ("en", "Europe/Istanbul")
     cast.learner.refresh_from_db()
     assert cast.learner.language == "en"
 
