@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "lectio",
     "lectio.accounts",
+    "lectio.catalog",
     "lectio.learning",
 ]
 

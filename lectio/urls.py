@@ -8,5 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("lectio.accounts.urls")),
     path("learn/", include("lectio.learning.urls")),
+    path("courses/", include("lectio.catalog.urls")),
+    path("author/", include("lectio.catalog.authoring_urls")),
     path("admin/", admin.site.urls),
 ]

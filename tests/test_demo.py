@@ -3,6 +3,8 @@ import io
 from django.core.management import call_command
 
 from lectio.accounts.models import Department, Group, User
+from lectio.catalog.models import Course, CourseVersion
+from lectio.learning.models import Enrollment
 
 
 def test_demo_creates_a_realistic_organisation_once(db, settings):
@@ -35,5 +37,16 @@ def test_demo_creates_a_realistic_organisation_once(db, settings):
     assert learner in User.objects.visible_to(manager)
     assert User.objects.get(email="instructor@example.com").is_instructor
 
+    courses = Course.objects.live()
+    assert sorted(c.live_version.title for c in courses) == [
+        "Information Security Awareness",
+        "New Joiner Onboarding",
+        "Workplace Health and Safety",
+    ]
+    assert all(c.live_version.lesson_count >= 3 for c in courses)
+    assert Enrollment.objects.filter(user__email="learner@example.com").count() == 1
+
     call_command("demo", stdout=io.StringIO())
     assert User.objects.count() == 60
+    assert Course.objects.count() == 3
+    assert CourseVersion.objects.count() == 3

@@ -14,6 +14,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[Any, str]] = []
     if user is not None and user.is_authenticated:
         items.append((_("My learning"), reverse("learning:dashboard")))
+        items.append((_("Catalogue"), reverse("catalog:catalogue")))
+        if permissions.is_instructor(user):
+            items.append((_("Authoring"), reverse("authoring:home")))
         if permissions.can_manage_people(user):
             items += [
                 (_("People"), reverse("accounts:people")),

@@ -1,0 +1,129 @@
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lectio.accounts.models import User
+from lectio.catalog.models import Course, Lesson
+
+
+class CourseForm(forms.ModelForm[Course]):
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separated by commas, e.g. safety, onboarding."),
+    )
+    instructors = forms.ModelMultipleChoiceField(
+        label=_("Instructors"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "language",
+            "category",
+            "estimated_minutes",
+            "visibility",
+            "access",
+            "access_days",
+            "access_starts_at",
+            "access_ends_at",
+            "sequential",
+            "prerequisites",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "access_starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "access_ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "visibility": forms.RadioSelect,
+            "access": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instructors = self.fields["instructors"]
+        assert isinstance(instructors, forms.ModelMultipleChoiceField)
+        instructors.queryset = User.objects.filter(
+            Q(is_instructor=True) | Q(is_administrator=True), is_active=True
+        )
+        prerequisites = self.fields["prerequisites"]
+        assert isinstance(prerequisites, forms.ModelMultipleChoiceField)
+        prerequisites.queryset = Course.objects.exclude(pk=self.instance.pk)
+        prerequisites.required = False
+        if self.instance.pk:
+            self.initial["tags"] = ", ".join(self.instance.tags.values_list("name", flat=True))
+            self.initial["instructors"] = list(self.instance.instructors.all())
+        else:
+            del self.fields["instructors"]
+
+    def clean_tags(self) -> list[str]:
+        return [t.strip() for t in str(self.cleaned_data["tags"]).split(",") if t.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        access = data.get("access")
+        if access == Course.Access.RELATIVE and not data.get("access_days"):
+            self.add_error("access_days", _("Give the number of days of access."))
+        if access == Course.Access.FIXED:
+            starts, ends = data.get("access_starts_at"), data.get("access_ends_at")
+            if not ends:
+                self.add_error("access_ends_at", _("A fixed access period needs an end date."))
+            elif starts and ends <= starts:
+                self.add_error("access_ends_at", _("The end must come after the start."))
+        return data
+
+
+class NewCourseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+
+class TitleForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+
+class NewLessonForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Lesson.Kind.choices)
+
+
+class LessonForm(forms.ModelForm[Lesson]):
+    class Meta:
+        model = Lesson
+        fields = ["title", "required", "estimated_minutes", "opens_after_days", "opens_on"]
+        widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class PublishForm(forms.Form):
+    notes = forms.CharField(
+        label=_("What changed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown in the version history."),
+    )
+    major = forms.BooleanField(
+        label=_("Major revision"),
+        required=False,
+        help_text=_(
+            "The content changed in substance (e.g. a new policy): assigned training may ask "
+            "people who completed an earlier version to complete this one."
+        ),
+    )
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    tag = forms.CharField(label=_("Tag"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [("", _("Any language")), *settings.LANGUAGES]

@@ -1,0 +1,18 @@
+"""A video lesson: the upload is transcoded to HLS by the assets pipeline.
+
+The media pipeline (app `assets`) fills ``content["asset"]`` when a file is ready.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+ContentForm = None
+
+
+def snapshot(content: dict[str, Any]) -> dict[str, Any]:
+    return {"asset": content.get("asset")}
+
+
+def problems(content: dict[str, Any]) -> list[str]:
+    return [] if content.get("asset") else [_("The video is not uploaded and processed yet.")]

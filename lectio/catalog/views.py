@@ -1,0 +1,93 @@
+"""The catalogue: learners browse and search live open courses, read the outline, enrol."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from lectio.accounts.permissions import AuthenticatedRequest
+from lectio.catalog import permissions
+from lectio.catalog.forms import CatalogueFilterForm
+from lectio.catalog.models import Course
+from lectio.learning import services as learning
+from lectio.learning.models import Enrollment
+
+COURSES_PER_PAGE = 24
+
+
+@require_safe
+def catalogue(request: AuthenticatedRequest) -> HttpResponse:
+    form = CatalogueFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    courses = permissions.catalogue_for(request.user).select_related("live_version")
+    if q := data.get("q", "").strip():
+        courses = courses.filter(
+            Q(live_version__title__icontains=q) | Q(live_version__search_text__icontains=q)
+        )
+    if tag := data.get("tag", "").strip():
+        courses = courses.filter(live_version__tags__name__iexact=tag)
+    if language := data.get("language"):
+        courses = courses.filter(live_version__language=language)
+    courses = courses.defer("live_version__outline").order_by("live_version__title")
+    page = Paginator(courses, COURSES_PER_PAGE).get_page(request.GET.get("page"))
+    enrolled = set(
+        Enrollment.objects.filter(
+            user=request.user, course__in=[c.pk for c in page.object_list]
+        ).values_list("course_id", flat=True)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "catalog/catalogue.html"
+    if (
+        request.headers.get("HX-Request")
+        and request.headers.get("HX-Target") == "catalogue-results"
+    ):
+        template += "#results"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "enrolled": enrolled, "query": query.urlencode()},
+    )
+
+
+def _live_course(request: AuthenticatedRequest, slug: str) -> tuple[Course, Enrollment | None]:
+    """A live course the person may see: in the catalogue, or one they are enrolled in."""
+    course = get_object_or_404(Course.objects.select_related("live_version"), slug=slug)
+    enrollment = Enrollment.objects.filter(user=request.user, course=course).first()
+    visible = permissions.catalogue_for(request.user).filter(pk=course.pk).exists()
+    if not (visible or (enrollment is not None and course.live_version_id)):
+        raise Http404
+    return course, enrollment
+
+
+@require_safe
+def course_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    course, enrollment = _live_course(request, slug)
+    assert course.live_version is not None
+    return render(
+        request,
+        "catalog/course_detail.html",
+        {
+            "course": course,
+            "outline": course.live_version.outline,
+            "enrollment": enrollment,
+            "preview": False,
+        },
+    )
+
+
+@require_POST
+def enrol(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    course, _enrollment = _live_course(request, slug)
+    try:
+        learning.self_enroll(request.user, course)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("You are enrolled. Your access starts now."))
+    return redirect("catalog:course", slug=course.slug)
