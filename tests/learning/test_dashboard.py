@@ -24,12 +24,6 @@ def test_navigation_follows_roles(cast):
     assert 'href="/accounts/import/"' in admin
 
 
-def test_the_dashboard_runs_a_fixed_number_of_queries(cast, django_assert_max_num_queries):
-    client = client_for(cast.learner)
-    with django_assert_max_num_queries(4):
-        assert client.get("/learn/").status_code == 200
-
-
 def test_every_page_sends_a_content_security_policy(cast):
     response = client_for(cast.learner).get("/learn/")
     policy = response["Content-Security-Policy"]
@@ -42,3 +36,40 @@ def test_htmx_requests_carry_the_csrf_token(cast):
     html = client_for(cast.learner).get("/learn/").content.decode()
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
     assert "/static/vendor/htmx/htmx.min.js" in html
+
+
+def test_enrolled_courses_are_listed_with_their_access_end(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lectio.learning import services
+    from tests.helpers import make_course
+
+    soon = make_course(cast.instructor, "Fire Safety", access_days=10)
+    later = make_course(cast.instructor, "Onboarding", access_days=90)
+    ended = make_course(cast.instructor, "Old Policy", access_days=30)
+    services.self_enroll(cast.learner, soon)
+    services.self_enroll(cast.learner, later)
+    services.self_enroll(cast.learner, ended, at=timezone.now() - timedelta(days=40))
+    html = client_for(cast.learner).get("/learn/").content.decode()
+    assert html.count("Access ends on") == 2
+    assert "Access ended on" in html
+    assert 'class="badge badge--warning"' in html  # ten days left: highlighted
+    assert "You have no courses in progress." not in html
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(cast, django_assert_max_num_queries):
+    from lectio.learning import services
+    from tests.helpers import make_course
+
+    client = client_for(cast.learner)
+    with django_assert_max_num_queries(4) as few:
+        assert client.get("/learn/").status_code == 200
+    for number in range(8):
+        services.self_enroll(
+            cast.learner, make_course(cast.instructor, f"Course {number}", pages=1)
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get("/learn/").content.decode()
+    assert html.count("Access ends on") == 8
