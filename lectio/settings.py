@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "lectio",
     "lectio.accounts",
     "lectio.catalog",
+    "lectio.assets",
     "lectio.learning",
 ]
 
@@ -181,6 +182,8 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
         "task": "lectio.accounts.tasks.prune_sign_in_failures",
         "every": 3600,
     },
+    "assets.sweep_stuck": {"task": "lectio.assets.tasks.sweep_stuck_assets", "every": 600},
+    "assets.prune_uploads": {"task": "lectio.assets.tasks.prune_stale_uploads", "every": 3600},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -281,6 +284,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Media uploads arrive in chunks; larger files are refused before anything is stored.
+LECTIO_UPLOAD_MAX_BYTES = envint("LECTIO_UPLOAD_MAX_BYTES", 5 * 1024**3)
+LECTIO_UPLOAD_DIR = DATA_DIR / "uploads"
+# The ffmpeg program used for transcoding; empty means the one from the imageio-ffmpeg wheel.
+LECTIO_FFMPEG = env("LECTIO_FFMPEG")
+# How long a signed media address works (seconds).
+LECTIO_MEDIA_URL_SECONDS = envint("LECTIO_MEDIA_URL_SECONDS", 4 * 3600)
+# Behind nginx: hand file delivery to it with X-Accel-Redirect under this internal prefix.
+LECTIO_MEDIA_ACCEL_PREFIX = env("LECTIO_MEDIA_ACCEL_PREFIX")
 # People and department imports larger than this are refused with a message.
 LECTIO_IMPORT_MAX_BYTES = envint("LECTIO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 LECTIO_DEMO_PASSWORD = env("LECTIO_DEMO_PASSWORD", "demo")

@@ -10,5 +10,6 @@ urlpatterns = [
     path("learn/", include("lectio.learning.urls")),
     path("courses/", include("lectio.catalog.urls")),
     path("author/", include("lectio.catalog.authoring_urls")),
+    path("media/", include("lectio.assets.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -56,8 +56,11 @@ def smtp_sink():
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, smtp_sink):
+def _test_settings(settings, smtp_sink, tmp_path):
     _sink, port = smtp_sink
+    # Each test stores media and uploads in its own folders.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.LECTIO_UPLOAD_DIR = tmp_path / "uploads"
     # Static files straight from the apps; the hashed manifest is built by collectstatic.
     settings.STORAGES = {
         **settings.STORAGES,

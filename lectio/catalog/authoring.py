@@ -205,8 +205,28 @@ def lesson_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "catalog/author/lesson.html",
-        {"lesson": lesson, "course": lesson.course, "form": form, "content_form": content_form},
+        {
+            "lesson": lesson,
+            "course": lesson.course,
+            "form": form,
+            "content_form": content_form,
+            **_media_context(request, lesson),
+        },
     )
+
+
+# Lesson kinds whose content is an uploaded file, and the kind of file each takes.
+UPLOAD_KINDS = {
+    Lesson.Kind.VIDEO: "video",
+    Lesson.Kind.DOCUMENT: "document",
+    Lesson.Kind.PRESENTATION: "document",
+}
+
+
+def _media_context(request: AuthenticatedRequest, lesson: Lesson) -> dict[str, object]:
+    """Media lessons show the assets app's upload panel (loaded into the page)."""
+    upload_kind = UPLOAD_KINDS.get(Lesson.Kind(lesson.kind))
+    return {"upload_kind": upload_kind} if upload_kind else {}
 
 
 @author_only

@@ -7,9 +7,47 @@
 Adding a kind means copying one of these modules and registering it below.
 """
 
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
-from lectio.catalog.kinds import document, package, page, presentation, quiz, video
+# Facts about an uploaded file by its key (status, duration, pages…). The assets app
+# provides them at start-up; catalog cannot import it (it sits below assets).
+MediaFacts = Callable[[str], dict[str, Any] | None]
+_media_facts: list[MediaFacts] = []
+
+
+def provide_media_facts(source: MediaFacts) -> None:
+    _media_facts[:] = [source]
+
+
+def media_facts(key: str | None) -> dict[str, Any] | None:
+    if not key or not _media_facts:
+        return None
+    return _media_facts[0](key)
+
+
+def media_snapshot(content: dict[str, Any]) -> dict[str, Any]:
+    """What learners get of a media lesson: the file's key and its public facts."""
+    facts = media_facts(content.get("asset")) or {}
+    return {"asset": content.get("asset"), **facts.get("public", {})}
+
+
+def media_problems(content: dict[str, Any], missing: str) -> list[str]:
+    """Why a media lesson cannot be published: no file (``missing``), or not processed."""
+    from django.utils.translation import gettext as _
+
+    facts = media_facts(content.get("asset"))
+    if facts is None:
+        return [missing]
+    if facts["status"] == "failed":
+        return [_("Processing the file failed; try again or upload another file.")]
+    if facts["status"] != "ready":
+        return [_("The file is still being processed.")]
+    return []
+
+
+from lectio.catalog.kinds import document, package, page, presentation, quiz, video  # noqa: E402
 
 KINDS: dict[str, ModuleType] = {
     "video": video,

@@ -1,18 +1,20 @@
-"""A video lesson: the upload is transcoded to HLS by the assets pipeline.
+"""A video lesson, transcoded to HLS by the media pipeline (app ``assets``).
 
-The media pipeline (app `assets`) fills ``content["asset"]`` when a file is ready.
+``content["asset"]`` is the key of the uploaded file; the assets app knows its state.
 """
 
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lectio.catalog import kinds
+
 ContentForm = None
 
 
 def snapshot(content: dict[str, Any]) -> dict[str, Any]:
-    return {"asset": content.get("asset")}
+    return kinds.media_snapshot(content)
 
 
 def problems(content: dict[str, Any]) -> list[str]:
-    return [] if content.get("asset") else [_("The video is not uploaded and processed yet.")]
+    return kinds.media_problems(content, _("The video is not uploaded and processed yet."))

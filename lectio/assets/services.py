@@ -1,0 +1,172 @@
+"""Every write to uploads and assets.
+
+An upload gathers its chunks in a local part file; when the last byte arrives the file is
+checked by content (a video must probe as one, a document must be a readable PDF). A bad
+file is deleted with its upload and the person gets the reason; a good one is stored and
+becomes an Asset whose processing is enqueued for the worker.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lectio.accounts.models import User
+from lectio.assets import documents, media
+from lectio.assets.models import Asset, Upload
+from lectio.catalog import services as catalog
+from lectio.catalog.models import Course, Lesson
+
+CHUNK_READ = 1024 * 1024
+
+
+class Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+class UploadConflict(Exception):
+    """A chunk that does not start where the upload stands; the client resumes from there."""
+
+    def __init__(self, received: int) -> None:
+        super().__init__(received)
+        self.received = received
+
+
+def part_path(upload: Upload) -> Path:
+    return Path(settings.LECTIO_UPLOAD_DIR) / f"{upload.key}.part"
+
+
+def start_upload(
+    *, course: Course, kind: str, file_name: str, size: int, by: User, lesson: Lesson | None = None
+) -> Upload:
+    limit = settings.LECTIO_UPLOAD_MAX_BYTES
+    if size <= 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if size > limit:
+        raise ValidationError(
+            _("The file is %(size)s MB; the largest allowed is %(limit)s MB.")
+            % {"size": size // 1024**2, "limit": limit // 1024**2},
+            code="too_large",
+        )
+    if kind not in Asset.Kind.values:
+        raise ValidationError(_("Unknown kind of file."), code="kind")
+    if lesson is not None and lesson.course_id != course.pk:
+        raise ValidationError(_("The lesson is not part of this course."), code="lesson")
+    upload = Upload.objects.create(
+        course=course,
+        lesson=lesson,
+        kind=kind,
+        file_name=Path(file_name).name[:255],
+        size=size,
+        created_by=by,
+    )
+    path = part_path(upload)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    return upload
+
+
+def receive_chunk(upload: Upload, *, start: int, stream: Readable, length: int) -> Upload:
+    """Append ``length`` bytes that belong at ``start``; returns the upload as it stands."""
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        if start != upload.received or upload.asset_id is not None:
+            raise UploadConflict(upload.received)
+        if start + length > upload.size:
+            raise ValidationError(_("More bytes arrived than the file's announced size."))
+        path = part_path(upload)
+        written = 0
+        with path.open("r+b") as part:
+            part.seek(start)
+            while written < length:
+                block = stream.read(min(CHUNK_READ, length - written))
+                if not block:
+                    break
+                part.write(block)
+                written += len(block)
+            part.truncate(start + written)
+        # An interrupted chunk keeps what arrived; the client resumes from there.
+        upload.received = start + written
+        upload.save(update_fields=["received"])
+    return upload
+
+
+def finish_upload(upload: Upload) -> Asset:
+    """Check the complete file by its content and turn it into an Asset (processing queued).
+
+    On a bad file the upload and its bytes are removed and ValidationError says why."""
+    path = part_path(upload)
+    try:
+        details = _check(upload, path)
+    except media.MediaError as exc:
+        discard_upload(upload)
+        raise ValidationError(str(exc), code="bad_file") from exc
+    suffix = Path(upload.file_name).suffix.lower()[:10]
+    with transaction.atomic():
+        asset = Asset.objects.create(
+            course=upload.course,
+            kind=upload.kind,
+            original_name=upload.file_name,
+            size=upload.size,
+            created_by=upload.created_by,
+            original="",
+            duration=details.get("duration"),
+            width=details.get("width"),
+            height=details.get("height"),
+            page_count=details.get("page_count"),
+            details={"source": details},
+        )
+        with path.open("rb") as part:
+            asset.original = default_storage.save(f"{asset.folder}/original{suffix}", File(part))
+        asset.save(update_fields=["original"])
+        upload.asset = asset
+        upload.save(update_fields=["asset"])
+        if upload.lesson is not None:
+            catalog.update_lesson(upload.lesson, content={"asset": str(asset.key)})
+        _enqueue(asset)
+    path.unlink(missing_ok=True)
+    return asset
+
+
+def _check(upload: Upload, path: Path) -> dict[str, Any]:
+    if upload.kind == Asset.Kind.VIDEO:
+        return media.probe_video(path).as_dict()
+    return documents.check_pdf(path)
+
+
+def discard_upload(upload: Upload) -> None:
+    part_path(upload).unlink(missing_ok=True)
+    upload.delete()
+
+
+def _enqueue(asset: Asset) -> None:
+    from lectio.assets.tasks import process_asset
+
+    transaction.on_commit(lambda: process_asset.enqueue(asset.pk))
+
+
+@transaction.atomic
+def retry_asset(asset: Asset) -> None:
+    """Queue a failed asset again (the author's "Try again")."""
+    updated = Asset.objects.filter(pk=asset.pk, status=Asset.Status.FAILED).update(
+        status=Asset.Status.QUEUED, progress=0, error=""
+    )
+    if updated:
+        _enqueue(asset)
+
+
+def prune_stale_uploads(*, older_than: timedelta) -> int:
+    """Forget uploads abandoned half-way (their part files too)."""
+    stale = Upload.objects.filter(asset__isnull=True, created_at__lt=timezone.now() - older_than)
+    count = 0
+    for upload in stale:
+        discard_upload(upload)
+        count += 1
+    return count

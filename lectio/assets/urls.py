@@ -1,0 +1,14 @@
+from django.urls import path
+
+from lectio.assets import views
+
+app_name = "assets"
+
+urlpatterns = [
+    path("uploads/", views.upload_start, name="upload_start"),
+    path("uploads/<uuid:key>/", views.upload_chunk, name="upload"),
+    path("lessons/<int:pk>/", views.lesson_media, name="lesson_media"),
+    path("<uuid:key>/status/", views.asset_status, name="status"),
+    path("<uuid:key>/retry/", views.asset_retry, name="retry"),
+    path("<uuid:key>/<str:token>/<path:path>", views.deliver, name="deliver"),
+]
