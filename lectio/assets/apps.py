@@ -19,7 +19,7 @@ def media_facts(key: str) -> dict[str, Any] | None:
     """What catalog needs to know of an uploaded file: its state, and what learners get."""
     from lectio.assets.models import Asset
 
-    asset = Asset.objects.filter(key=key).first()
+    asset = Asset.objects.filter(key=key).prefetch_related("captions").first()
     if asset is None:
         return None
     return {
@@ -30,5 +30,6 @@ def media_facts(key: str) -> dict[str, Any] | None:
             "width": asset.width,
             "height": asset.height,
             "page_count": asset.page_count,
+            "captions": [caption.language for caption in asset.captions.all()],
         },
     }

@@ -55,6 +55,8 @@ def storage_name(asset: Asset, path: str) -> str | None:
         return None
     if path == "original.pdf" and asset.kind == Asset.Kind.DOCUMENT:
         return asset.original
+    if path.startswith("captions/"):
+        return f"{asset.folder}/{path}"
     if not asset.output:
         return None
     return f"{asset.output}/{path}"

@@ -64,6 +64,24 @@ class Asset(models.Model):
         return f"assets/{self.key}"
 
 
+class Caption(models.Model):
+    """Subtitles of a video in one language (WebVTT, stored beside the asset)."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="captions")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    file = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "language"], name="uniq_caption_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} ({self.language})"
+
+
 class Upload(models.Model):
     """A file arriving in chunks. The bytes gather in a local part file (never in memory)
     until the last chunk; then the file is checked and becomes an Asset."""

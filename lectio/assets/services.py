@@ -13,14 +13,15 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lectio.accounts.models import User
-from lectio.assets import documents, media
-from lectio.assets.models import Asset, Upload
+from lectio.assets import captions, documents, media
+from lectio.assets.models import Asset, Caption, Upload
 from lectio.catalog import services as catalog
 from lectio.catalog.models import Course, Lesson
 
@@ -170,3 +171,28 @@ def prune_stale_uploads(*, older_than: timedelta) -> int:
         discard_upload(upload)
         count += 1
     return count
+
+
+@transaction.atomic
+def set_caption(asset: Asset, *, language: str, data: bytes) -> Caption:
+    """Add or replace the captions of a video in one language (WebVTT or SRT).
+
+    captions.CaptionError lists every problem by line; nothing is stored then."""
+    if asset.kind != Asset.Kind.VIDEO:
+        raise ValidationError(_("Captions belong to videos."), code="kind")
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("That language is not available."), code="language")
+    text = captions.to_webvtt(data, duration=asset.duration)
+    name = f"{asset.folder}/captions/{language}.vtt"
+    default_storage.delete(name)
+    saved = default_storage.save(name, ContentFile(text.encode()))
+    caption, _created = Caption.objects.update_or_create(
+        asset=asset, language=language, defaults={"file": saved, "created_at": timezone.now()}
+    )
+    return caption
+
+
+@transaction.atomic
+def remove_caption(caption: Caption) -> None:
+    default_storage.delete(caption.file)
+    caption.delete()

@@ -13,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lectio.accounts.permissions import AuthenticatedRequest
-from lectio.assets import delivery, permissions, services
-from lectio.assets.models import Asset, Upload
+from lectio.assets import captions, delivery, permissions, services
+from lectio.assets.models import Asset, Caption, Upload
 from lectio.catalog.models import Course, Lesson
 from lectio.catalog.permissions import can_edit_course
 
@@ -115,14 +115,17 @@ LESSON_FILES = {
 }
 
 
-@never_cache
-@require_safe
-def lesson_media(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The upload panel of a media lesson: its file's state, and a form to upload one."""
+def _lesson_for_author(request: AuthenticatedRequest, pk: int) -> tuple[Lesson, str]:
     lesson = get_object_or_404(Lesson.objects.select_related("course"), pk=pk, removed_at=None)
     kind = LESSON_FILES.get(lesson.kind)
     if kind is None or not can_edit_course(request.user, lesson.course):
         raise Http404
+    return lesson, kind
+
+
+def _lesson_panel(
+    request: AuthenticatedRequest, lesson: Lesson, kind: str, **extra: Any
+) -> HttpResponse:
     key = lesson.content.get("asset")
     asset = Asset.objects.filter(key=key, course=lesson.course).first() if key else None
     context: dict[str, Any] = {
@@ -130,10 +133,59 @@ def lesson_media(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "kind": kind,
         "asset": asset,
         "limit": settings.LECTIO_UPLOAD_MAX_BYTES,
+        "languages": settings.LANGUAGES,
+        **extra,
     }
     if asset is not None:
+        context["captions"] = list(asset.captions.all())
         context.update(_preview(request, asset))
     return render(request, "assets/lesson_media.html", context)
+
+
+@never_cache
+@require_safe
+def lesson_media(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The media panel of a lesson: its file's state, a form to upload one, captions."""
+    lesson, kind = _lesson_for_author(request, pk)
+    return _lesson_panel(request, lesson, kind)
+
+
+@require_POST
+def lesson_captions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Add (or replace) the captions of the lesson's video in one language."""
+    lesson, kind = _lesson_for_author(request, pk)
+    key = lesson.content.get("asset")
+    asset = Asset.objects.filter(key=key, course=lesson.course).first() if key else None
+    upload = request.FILES.get("file")
+    language = request.POST.get("language", "")
+    problems: list[str] = []
+    if asset is None:
+        problems = [_("Upload the video first.")]
+    elif upload is None:
+        problems = [_("Choose a caption file (WebVTT or SRT).")]
+    else:
+        try:
+            services.set_caption(asset, language=language, data=upload.read())
+        except captions.CaptionError as exc:
+            problems = [str(problem) for problem in exc.problems]
+        except ValidationError as exc:
+            problems = exc.messages
+    return _lesson_panel(
+        request, lesson, kind, caption_problems=problems, caption_language=language
+    )
+
+
+@require_POST
+def caption_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    caption = get_object_or_404(Caption.objects.select_related("asset__course"), pk=pk)
+    if not permissions.can_manage_asset(request.user, caption.asset):
+        raise Http404
+    services.remove_caption(caption)
+    lesson = get_object_or_404(
+        Lesson, pk=request.POST.get("lesson") or 0, course=caption.asset.course
+    )
+    lesson, kind = _lesson_for_author(request, lesson.pk)
+    return _lesson_panel(request, lesson, kind)
 
 
 @never_cache
