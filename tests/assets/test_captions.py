@@ -8,8 +8,14 @@ from lectio.catalog import services as catalog
 from lectio.learning.models import Enrollment
 from tests.helpers import client_for, make_course
 
-VTT = b"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nWelcome.\n\n00:02.500 --> 00:04.000 align:start\nLook around.\n"
-SRT = "1\r\n00:00:00,500 --> 00:00:02,000\r\nHoş geldiniz.\r\n\r\n2\r\n00:00:02,500 --> 00:00:04,000\r\nEtrafınıza bakın.\r\n".encode()
+VTT = (
+    b"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nWelcome.\n\n"
+    b"00:02.500 --> 00:04.000 align:start\nLook around.\n"
+)
+SRT = (
+    "1\r\n00:00:00,500 --> 00:00:02,000\r\nHoş geldiniz.\r\n\r\n"
+    "2\r\n00:00:02,500 --> 00:00:04,000\r\nEtrafınıza bakın.\r\n"
+).encode()
 
 
 def test_webvtt_is_kept_and_srt_becomes_webvtt():
@@ -91,7 +97,7 @@ def test_an_author_adds_captions_per_language_and_learners_get_them(cast, video_
 
 
 def test_a_bad_caption_file_is_explained_in_the_panel_and_nothing_is_stored(cast, video_lesson):
-    lesson, asset = video_lesson
+    lesson, _asset = video_lesson
     panel = (
         client_for(cast.instructor)
         .post(
