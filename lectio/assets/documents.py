@@ -1,5 +1,6 @@
 """PDF documents and slide decks: checked by content, pages counted."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,3 +25,32 @@ def check_pdf(path: Path) -> dict[str, Any]:
     if pages == 0:
         raise MediaError(_("The PDF has no pages."))
     return {"page_count": pages}
+
+
+THUMBNAIL_WIDTH = 320
+
+
+def render_thumbnails(
+    path: Path, out: Path, on_progress: Callable[[int], None] | None = None
+) -> int:
+    """A JPEG thumbnail of every page (``out/pages/0001.jpg`` …); returns the page count."""
+    import pypdfium2 as pdfium
+
+    (out / "pages").mkdir(parents=True, exist_ok=True)
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise MediaError(_("The PDF cannot be read; the file may be damaged.")) from exc
+    try:
+        count = len(document)
+        for index in range(count):
+            page = document[index]
+            width = page.get_width() or THUMBNAIL_WIDTH
+            image = page.render(scale=THUMBNAIL_WIDTH / width).to_pil().convert("RGB")
+            image.save(out / "pages" / f"{index + 1:04}.jpg", "JPEG", quality=80)
+            page.close()
+            if on_progress:
+                on_progress(min(99, (index + 1) * 100 // count))
+    finally:
+        document.close()
+    return count

@@ -3,6 +3,7 @@
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from lectio.assets import media
+from lectio.assets import documents, media
 from lectio.assets.models import Asset
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ def process_asset(asset_id: int) -> str:
         return "not queued"
     asset = Asset.objects.get(pk=asset_id)
     try:
-        fields = _process_video(asset) if asset.kind == Asset.Kind.VIDEO else {"output": ""}
+        process = _process_video if asset.kind == Asset.Kind.VIDEO else _process_document
+        fields = process(asset)
     except media.MediaError as exc:
         _fail(asset, str(exc))
         return "failed"
@@ -56,28 +58,50 @@ def process_asset(asset_id: int) -> str:
     return "ready" if done else "superseded"
 
 
+def _progress(asset: Asset) -> Callable[[int], None]:
+    def report(percent: int) -> None:
+        Asset.objects.filter(pk=asset.pk, status=Asset.Status.PROCESSING).update(progress=percent)
+
+    return report
+
+
+def _fetch_original(asset: Asset, work: Path) -> Path:
+    """A local copy of the original (storage may be remote)."""
+    source = work / ("source" + Path(asset.original).suffix)
+    with default_storage.open(asset.original, "rb") as original, source.open("wb") as copy:
+        shutil.copyfileobj(original, copy, 1024 * 1024)
+    return source
+
+
+def _store_outputs(asset: Asset, out: Path) -> str:
+    """Copy a run's files to storage under a fresh ``r<attempt>`` folder; returns it."""
+    prefix = f"{asset.folder}/r{asset.attempts}"
+    for path in sorted(out.rglob("*")):
+        if path.is_file():
+            name = f"{prefix}/{path.relative_to(out).as_posix()}"
+            with path.open("rb") as handle:
+                saved = default_storage.save(name, File(handle))
+            if saved != name:  # pragma: no cover - a fresh folder has no clashes
+                raise RuntimeError(f"storage renamed {name} to {saved}")
+    return prefix
+
+
+def _process_document(asset: Asset) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="lectio-") as tmp:
+        work = Path(tmp)
+        source = _fetch_original(asset, work)
+        pages = documents.render_thumbnails(source, work / "out", _progress(asset))
+        prefix = _store_outputs(asset, work / "out")
+    return {"output": prefix, "page_count": pages}
+
+
 def _process_video(asset: Asset) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="lectio-") as tmp:
         work = Path(tmp)
-        source = work / ("source" + Path(asset.original).suffix)
-        with default_storage.open(asset.original, "rb") as original, source.open("wb") as copy:
-            shutil.copyfileobj(original, copy, 1024 * 1024)
+        source = _fetch_original(asset, work)
         info = media.probe_video(source)
-
-        def progress(percent: int) -> None:
-            Asset.objects.filter(pk=asset.pk, status=Asset.Status.PROCESSING).update(
-                progress=percent
-            )
-
-        result = media.transcode(source, work / "out", info, progress)
-        prefix = f"{asset.folder}/r{asset.attempts}"
-        for path in sorted((work / "out").rglob("*")):
-            if path.is_file():
-                name = f"{prefix}/{path.relative_to(work / 'out').as_posix()}"
-                with path.open("rb") as handle:
-                    saved = default_storage.save(name, File(handle))
-                if saved != name:  # pragma: no cover - a fresh folder has no clashes
-                    raise RuntimeError(f"storage renamed {name} to {saved}")
+        result = media.transcode(source, work / "out", info, _progress(asset))
+        prefix = _store_outputs(asset, work / "out")
     return {
         "output": prefix,
         "duration": info.duration,

@@ -127,3 +127,22 @@ def test_retry_only_applies_to_failed_jobs(cast, clip):
     services.retry_asset(asset)
     asset.refresh_from_db()
     assert asset.status == "ready"
+
+
+def test_a_document_gets_a_thumbnail_of_every_page(cast, pdf):
+    from PIL import Image
+
+    course = make_course(cast.instructor, publish=False)
+    lesson = catalog.add_lesson(course.modules.get(), title="Handbook", kind_name="document")
+    response, _upload = send_whole(
+        client_for(cast.instructor), course, lesson, pdf, kind="document"
+    )
+    assert response.status_code == 200
+    run_worker()
+    asset = Asset.objects.get()
+    assert (asset.status, asset.page_count) == ("ready", 3)
+    for page in (1, 2, 3):
+        with default_storage.open(f"{asset.output}/pages/{page:04}.jpg") as handle:
+            assert Image.open(handle).size[0] == 320
+    assert catalog.publish_problems(course) == []
+    assert catalog.build_outline(course)["modules"][0]["lessons"][-1]["content"]["page_count"] == 3
