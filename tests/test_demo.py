@@ -1,14 +1,17 @@
 import io
 
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from lectio.accounts.models import Department, Group, User
-from lectio.catalog.models import Course, CourseVersion
+from lectio.assets.models import Asset, Caption
+from lectio.catalog.models import Course, CourseVersion, Lesson
 from lectio.learning.models import Enrollment
 
 
-def test_demo_creates_a_realistic_organisation_once(db, settings):
+def test_demo_creates_a_realistic_organisation_once(db, settings, monkeypatch):
     settings.LECTIO_DEMO_PASSWORD = "demo"
+    monkeypatch.setenv("LECTIO_DEMO_VIDEO_SECONDS", "3")  # short clips keep the test quick
     out = io.StringIO()
     call_command("demo", stdout=out)
     assert User.objects.count() == 60
@@ -45,8 +48,25 @@ def test_demo_creates_a_realistic_organisation_once(db, settings):
     ]
     assert all(c.live_version.lesson_count >= 3 for c in courses)
     assert Enrollment.objects.filter(user__email="learner@example.com").count() == 1
+    # Each course gets a generated video (chapters, English and Turkish captions), a PDF
+    # handbook and a slide deck, queued for the worker, and is republished when they are ready.
+    assert Asset.objects.filter(kind="video", status="queued").count() == 3
+    assert Asset.objects.filter(kind="document").count() == 6
+    assert (
+        Caption.objects.filter(language="en").count()
+        == Caption.objects.filter(language="tr").count()
+        == 3
+    )
+    video = Lesson.objects.filter(kind="video").first()
+    assert (
+        len(video.content["chapters"]) >= 2
+        and Asset.objects.get(key=video.content["asset"]).duration == 3
+    )
+    waiting = DBTaskResult.objects.filter(task_path="lectio.catalog.tasks.publish_when_ready")
+    assert waiting.count() == 3
 
     call_command("demo", stdout=io.StringIO())
     assert User.objects.count() == 60
     assert Course.objects.count() == 3
     assert CourseVersion.objects.count() == 3
+    assert Asset.objects.count() == 9

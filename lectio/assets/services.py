@@ -105,18 +105,41 @@ def finish_upload(upload: Upload) -> Asset:
     On a bad file the upload and its bytes are removed and ValidationError says why."""
     path = part_path(upload)
     try:
-        details = _check(upload, path)
-    except media.MediaError as exc:
+        with transaction.atomic():
+            asset = ingest_file(
+                course=upload.course,
+                lesson=upload.lesson,
+                kind=upload.kind,
+                path=path,
+                name=upload.file_name,
+                by=upload.created_by,
+            )
+            upload.asset = asset
+            upload.save(update_fields=["asset"])
+    except ValidationError:
         discard_upload(upload)
+        raise
+    path.unlink(missing_ok=True)
+    return asset
+
+
+def ingest_file(
+    *, course: Course, lesson: Lesson | None, kind: str, path: Path, name: str, by: User | None
+) -> Asset:
+    """A local file becomes an Asset: checked by content, stored, attached to the lesson,
+    processing enqueued after commit. ValidationError says what is wrong with a bad file."""
+    try:
+        details = _check(kind, path)
+    except media.MediaError as exc:
         raise ValidationError(str(exc), code="bad_file") from exc
-    suffix = Path(upload.file_name).suffix.lower()[:10]
+    suffix = Path(name).suffix.lower()[:10]
     with transaction.atomic():
         asset = Asset.objects.create(
-            course=upload.course,
-            kind=upload.kind,
-            original_name=upload.file_name,
-            size=upload.size,
-            created_by=upload.created_by,
+            course=course,
+            kind=kind,
+            original_name=name,
+            size=path.stat().st_size,
+            created_by=by,
             original="",
             duration=details.get("duration"),
             width=details.get("width"),
@@ -124,20 +147,17 @@ def finish_upload(upload: Upload) -> Asset:
             page_count=details.get("page_count"),
             details={"source": details},
         )
-        with path.open("rb") as part:
-            asset.original = default_storage.save(f"{asset.folder}/original{suffix}", File(part))
+        with path.open("rb") as handle:
+            asset.original = default_storage.save(f"{asset.folder}/original{suffix}", File(handle))
         asset.save(update_fields=["original"])
-        upload.asset = asset
-        upload.save(update_fields=["asset"])
-        if upload.lesson is not None:
-            catalog.update_lesson(upload.lesson, content={"asset": str(asset.key)})
+        if lesson is not None:
+            catalog.update_lesson(lesson, content={"asset": str(asset.key)})
         _enqueue(asset)
-    path.unlink(missing_ok=True)
     return asset
 
 
-def _check(upload: Upload, path: Path) -> dict[str, Any]:
-    if upload.kind == Asset.Kind.VIDEO:
+def _check(kind: str, path: Path) -> dict[str, Any]:
+    if kind == Asset.Kind.VIDEO:
         return media.probe_video(path).as_dict()
     return documents.check_pdf(path)
 

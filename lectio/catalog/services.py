@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lectio.accounts.models import User
+from lectio.catalog import kinds
 from lectio.catalog.kinds import kind
 from lectio.catalog.models import Course, CourseVersion, Lesson, Module, Tag
 from lectio.catalog.sanitize import clean_html
@@ -293,6 +294,18 @@ def publish_problems(course: Course, outline: dict[str, Any] | None = None) -> l
         for problem in kind(item["kind"]).problems(drafts[item["id"]].content):
             found.append(f"{item['title']}: {problem}")
     return found
+
+
+def media_pending(course: Course) -> bool:
+    """Whether a lesson of the draft waits for its file to be processed."""
+    lessons = Lesson.objects.filter(
+        course=course, removed_at__isnull=True, module__removed_at__isnull=True
+    )
+    for lesson in lessons:
+        facts = kinds.media_facts(lesson.content.get("asset"))
+        if facts and facts["status"] in {"queued", "processing"}:
+            return True
+    return False
 
 
 def _changes(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, list[str]]:

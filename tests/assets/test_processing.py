@@ -146,3 +146,30 @@ def test_a_document_gets_a_thumbnail_of_every_page(cast, pdf):
             assert Image.open(handle).size[0] == 320
     assert catalog.publish_problems(course) == []
     assert catalog.build_outline(course)["modules"][0]["lessons"][-1]["content"]["page_count"] == 3
+
+
+def test_a_course_can_be_published_as_soon_as_its_files_are_ready(cast, clip):
+    from django_tasks_db.models import DBTaskResult
+
+    from lectio.catalog.tasks import publish_when_ready
+
+    course, _lesson, asset = _uploaded_video(cast, clip)
+    assert publish_when_ready.call(course.pk, cast.instructor.pk, "With video") == "waiting"
+    again = DBTaskResult.objects.get(task_path="lectio.catalog.tasks.publish_when_ready")
+    assert again.run_after > timezone.now()  # checks again a little later
+    run_worker()  # processes the video; the re-check is not due yet
+    asset.refresh_from_db()
+    assert asset.status == "ready"
+    assert publish_when_ready.call(course.pk, cast.instructor.pk, "With video") == "published"
+    course.refresh_from_db()
+    assert course.live_version.notes == "With video"
+
+
+def test_publishing_when_ready_stops_at_other_problems(cast):
+    from lectio.catalog.tasks import publish_when_ready
+
+    course = make_course(cast.instructor, publish=False)
+    catalog.add_lesson(course.modules.get(), title="Empty page", kind_name="page")
+    assert publish_when_ready.call(course.pk, cast.instructor.pk) == "blocked"
+    course.refresh_from_db()
+    assert course.live_version is None
