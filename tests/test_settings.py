@@ -14,6 +14,7 @@ PRINT = (
     "'pool': s.DATABASES['default'].get('OPTIONS', {}).get('pool'), "
     "'cache': s.CACHES['default']['BACKEND'], 'email': s.EMAIL_BACKEND, "
     "'hosts': s.ALLOWED_HOSTS, 'secure': s.SESSION_COOKIE_SECURE, "
+    "'storage': s.STORAGES['default']['BACKEND'], "
     "'journal': s.DATABASES['default'].get('OPTIONS', {}).get('init_command', '')}))"
 )
 
@@ -45,6 +46,7 @@ def test_safe_defaults(tmp_path):
     assert values["email"].endswith("console.EmailBackend")
     assert values["hosts"] == ["localhost", "127.0.0.1", "[::1]"]
     assert values["secure"] is False
+    assert values["storage"].endswith("FileSystemStorage")
 
 
 def test_the_secret_key_is_generated_once_into_the_data_folder(tmp_path):
@@ -65,6 +67,7 @@ def test_the_environment_selects_postgresql_redis_smtp_and_https(tmp_path):
         EMAIL_HOST="smtp.internal",
         ALLOWED_HOSTS="learn.example.com",
         HTTPS="true",
+        S3_BUCKET="lectio-media",
     )
     assert values["key"] == "from-env"
     assert values["db"] == "django.db.backends.postgresql"
@@ -73,6 +76,7 @@ def test_the_environment_selects_postgresql_redis_smtp_and_https(tmp_path):
     assert values["email"].endswith("smtp.EmailBackend")
     assert values["hosts"] == ["learn.example.com"]
     assert values["secure"] is True
+    assert values["storage"] == "storages.backends.s3.S3Storage"
 
 
 def test_secrets_can_come_from_files(tmp_path):

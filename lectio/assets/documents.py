@@ -13,8 +13,16 @@ from lectio.assets.media import MediaError
 
 def check_pdf(path: Path) -> dict[str, Any]:
     with path.open("rb") as handle:
-        if handle.read(5) != b"%PDF-":
-            raise MediaError(_("This file is not a PDF document."))
+        start = handle.read(5)
+    if start[:2] == b"PK" and _is_office_file(path):
+        raise MediaError(
+            _(
+                "This is a PowerPoint or Office file. Export it as PDF (File → Export → PDF) "
+                "and upload the PDF; slides keep their look that way."
+            )
+        )
+    if start != b"%PDF-":
+        raise MediaError(_("This file is not a PDF document."))
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
@@ -25,6 +33,20 @@ def check_pdf(path: Path) -> dict[str, Any]:
     if pages == 0:
         raise MediaError(_("The PDF has no pages."))
     return {"page_count": pages}
+
+
+def _is_office_file(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist()[:200])
+    except zipfile.BadZipFile:
+        return False
+    return (
+        bool({"ppt/presentation.xml", "word/document.xml"} & names)
+        or "[Content_Types].xml" in names
+    )
 
 
 THUMBNAIL_WIDTH = 320

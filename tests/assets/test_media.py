@@ -123,3 +123,14 @@ def test_it_refuses_a_bad_pdf(tmp_path, content, message):
     path.write_bytes(content)
     with pytest.raises(media.MediaError, match=message):
         documents.check_pdf(path)
+
+
+def test_a_powerpoint_file_gets_advice_to_export_a_pdf(tmp_path):
+    import zipfile
+
+    deck = tmp_path / "deck.pptx"
+    with zipfile.ZipFile(deck, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", "<p:presentation/>")
+    with pytest.raises(media.MediaError, match="Export it as PDF"):
+        documents.check_pdf(deck)
