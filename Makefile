@@ -47,10 +47,14 @@ test: setup system-deps
 	$(BIN)/python -m pytest
 
 ## lint: ruff (with Django and time-zone rules), formatting, mypy --strict with django-stubs
+## bench: the benchmarks in bench/ (today: transcoding speed of a 1-minute 720p clip)
+bench: setup
+	$(BIN)/python bench/transcode.py --seconds 60
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy lectio scripts
+	$(BIN)/mypy lectio scripts bench
 
 format: setup
 	$(BIN)/ruff format .
