@@ -9,13 +9,15 @@ import socket
 import threading
 from email import message_from_bytes
 from email.message import Message
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from pypdf import PdfWriter
 
 from lectio.accounts import services
 from lectio.accounts.models import Department, User
-from tests.helpers import PASSWORD, Cast
+from tests.helpers import PASSWORD, Cast, make_clip
 
 
 class _Sink:
@@ -106,3 +108,30 @@ def cast(db) -> Cast:
     outsider = person("outsider@example.com", "Otto Outsider", germany, time_zone="Europe/Berlin")
     instructor = person("instructor@example.com", "Irene Instructor", germany, roles=["instructor"])
     return Cast(hq, turkiye, istanbul, germany, admin, manager, learner, outsider, instructor)
+
+
+# Real media, made once per run when a test asks for it.
+
+
+@pytest.fixture(scope="session")
+def clip(tmp_path_factory) -> Path:
+    """Six seconds of 640x360 test picture with a tone."""
+    return make_clip(tmp_path_factory.mktemp("media") / "clip.mp4", seconds=6)
+
+
+@pytest.fixture(scope="session")
+def silent_clip(tmp_path_factory) -> Path:
+    return make_clip(
+        tmp_path_factory.mktemp("media") / "silent.mp4", seconds=2, size="320x240", audio=False
+    )
+
+
+@pytest.fixture(scope="session")
+def pdf(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("media") / "handbook.pdf"
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=595, height=842)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path

@@ -1,11 +1,14 @@
 """Helpers shared by the tests (the fixtures are in conftest.py)."""
 
+import subprocess
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
 
 from django.test import Client
 
 from lectio.accounts.models import Department, User
+from lectio.assets.media import ffmpeg_binary
 
 PASSWORD = "correct horse battery staple"
 
@@ -55,3 +58,16 @@ def make_course(
         catalog.publish_course(course, by=author)
         course.refresh_from_db()
     return course
+
+
+def make_clip(path: Path, *, seconds: float, size: str = "640x360", audio: bool = True) -> Path:
+    command = [
+        ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y",
+        "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=25:duration={seconds}",
+    ]  # fmt: skip
+    if audio:
+        command += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]
+    command += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    command += (["-c:a", "aac", "-shortest"] if audio else []) + [str(path)]
+    subprocess.run(command, check=True)
+    return path

@@ -92,6 +92,8 @@ class Upload(models.Model):
     lesson = models.ForeignKey(
         Lesson, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # For a lesson's variant in another language; empty for the lesson itself.
+    language = models.CharField(max_length=8, blank=True)
     kind = models.CharField(max_length=16, choices=Asset.Kind.choices)
     file_name = models.CharField(max_length=255)
     size = models.BigIntegerField()

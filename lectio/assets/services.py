@@ -45,7 +45,14 @@ def part_path(upload: Upload) -> Path:
 
 
 def start_upload(
-    *, course: Course, kind: str, file_name: str, size: int, by: User, lesson: Lesson | None = None
+    *,
+    course: Course,
+    kind: str,
+    file_name: str,
+    size: int,
+    by: User,
+    lesson: Lesson | None = None,
+    language: str = "",
 ) -> Upload:
     limit = settings.LECTIO_UPLOAD_MAX_BYTES
     if size <= 0:
@@ -60,9 +67,12 @@ def start_upload(
         raise ValidationError(_("Unknown kind of file."), code="kind")
     if lesson is not None and lesson.course_id != course.pk:
         raise ValidationError(_("The lesson is not part of this course."), code="lesson")
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("That language is not available."), code="language")
     upload = Upload.objects.create(
         course=course,
         lesson=lesson,
+        language=language,
         kind=kind,
         file_name=Path(file_name).name[:255],
         size=size,
@@ -113,6 +123,7 @@ def finish_upload(upload: Upload) -> Asset:
                 path=path,
                 name=upload.file_name,
                 by=upload.created_by,
+                language=upload.language or None,
             )
             upload.asset = asset
             upload.save(update_fields=["asset"])
@@ -124,7 +135,14 @@ def finish_upload(upload: Upload) -> Asset:
 
 
 def ingest_file(
-    *, course: Course, lesson: Lesson | None, kind: str, path: Path, name: str, by: User | None
+    *,
+    course: Course,
+    lesson: Lesson | None,
+    kind: str,
+    path: Path,
+    name: str,
+    by: User | None,
+    language: str | None = None,
 ) -> Asset:
     """A local file becomes an Asset: checked by content, stored, attached to the lesson,
     processing enqueued after commit. ValidationError says what is wrong with a bad file."""
@@ -151,7 +169,7 @@ def ingest_file(
             asset.original = default_storage.save(f"{asset.folder}/original{suffix}", File(handle))
         asset.save(update_fields=["original"])
         if lesson is not None:
-            catalog.update_lesson(lesson, content={"asset": str(asset.key)})
+            catalog.set_lesson_file(lesson, str(asset.key), language)
         _enqueue(asset)
     return asset
 

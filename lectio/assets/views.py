@@ -57,6 +57,7 @@ def upload_start(request: AuthenticatedRequest) -> JsonResponse:
         upload = services.start_upload(
             course=course,
             lesson=lesson,
+            language=request.POST.get("language", ""),
             kind=request.POST.get("kind", ""),
             file_name=request.POST.get("file_name", "") or "upload",
             size=size,
@@ -123,13 +124,26 @@ def _lesson_for_author(request: AuthenticatedRequest, pk: int) -> tuple[Lesson, 
     return lesson, kind
 
 
+def _language(request: AuthenticatedRequest, lesson: Lesson) -> str:
+    """The variant language a panel is about ("" for the lesson itself)."""
+    language = request.GET.get("language") or request.POST.get("language") or ""
+    return "" if language == lesson.course.language else language
+
+
+def _lesson_asset(lesson: Lesson, language: str) -> Asset | None:
+    content = lesson.variants.get(language, {}).get("content", {}) if language else lesson.content
+    key = content.get("asset")
+    return Asset.objects.filter(key=key, course=lesson.course).first() if key else None
+
+
 def _lesson_panel(
     request: AuthenticatedRequest, lesson: Lesson, kind: str, **extra: Any
 ) -> HttpResponse:
-    key = lesson.content.get("asset")
-    asset = Asset.objects.filter(key=key, course=lesson.course).first() if key else None
+    language = _language(request, lesson)
+    asset = _lesson_asset(lesson, language)
     context: dict[str, Any] = {
         "lesson": lesson,
+        "variant_language": language,
         "kind": kind,
         "asset": asset,
         "limit": settings.LECTIO_UPLOAD_MAX_BYTES,
@@ -154,10 +168,9 @@ def lesson_media(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def lesson_captions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Add (or replace) the captions of the lesson's video in one language."""
     lesson, kind = _lesson_for_author(request, pk)
-    key = lesson.content.get("asset")
-    asset = Asset.objects.filter(key=key, course=lesson.course).first() if key else None
+    asset = _lesson_asset(lesson, _language(request, lesson))
     upload = request.FILES.get("file")
-    language = request.POST.get("language", "")
+    language = request.POST.get("caption_language", "")
     problems: list[str] = []
     if asset is None:
         problems = [_("Upload the video first.")]

@@ -1,5 +1,7 @@
 """The authoring area: instructors build, preview and publish their courses."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -17,6 +19,7 @@ from lectio.catalog.forms import (
     NewLessonForm,
     PublishForm,
     TitleForm,
+    VariantForm,
 )
 from lectio.catalog.kinds import kind
 from lectio.catalog.models import Course, Lesson, Module
@@ -98,6 +101,7 @@ def course_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     course = _course_for(request, pk)
     form = CourseForm(request.POST or None, instance=course)
     if request.method == "POST" and form.is_valid():
+        variants = form.pop_variants()
         data = dict(form.cleaned_data)
         tags = data.pop("tags")
         instructors = data.pop("instructors")
@@ -106,6 +110,7 @@ def course_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.update_course(course, tags=tags, **data)
             services.set_instructors(course, instructors)
+            services.set_course_variants(course, variants)
             course.prerequisites.set(prerequisites)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -180,26 +185,35 @@ def lesson_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @author_only
 def lesson_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The lesson in the course's language, or (``?language=tr``) its variant in another."""
     lesson = _lesson_for(request, pk)
+    language = request.GET.get("language", "")
+    if language == lesson.course.language or language not in dict(settings.LANGUAGES):
+        language = ""
     content_form_class = kind(lesson.kind).ContentForm
     data = request.POST or None
-    form = LessonForm(data, instance=lesson, prefix="lesson")
-    content_form = (
-        content_form_class(data, initial=lesson.content, prefix="content")
-        if content_form_class
-        else None
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (content_form is None or content_form.is_valid())
-    ):
-        lesson.refresh_from_db()
-        services.update_lesson(
-            lesson,
-            content=content_form.cleaned_data if content_form else None,
-            **form.cleaned_data,
+    variant = lesson.variants.get(language, {}) if language else {}
+    if language:
+        form: forms.BaseForm = VariantForm(
+            data, initial={"title": variant.get("title", "")}, prefix="lesson"
         )
+        content = {**lesson.content, **variant.get("content", {})}
+    else:
+        form = LessonForm(data, instance=lesson, prefix="lesson")
+        content = lesson.content
+    content_form = (
+        content_form_class(data, initial=content, prefix="content") if content_form_class else None
+    )
+    valid = form.is_valid() and (content_form is None or content_form.is_valid())
+    if request.method == "POST" and valid:
+        lesson.refresh_from_db()
+        new_content = content_form.cleaned_data if content_form else None
+        if language:
+            services.set_lesson_variant(
+                lesson, language, title=form.cleaned_data["title"], content=new_content
+            )
+        else:
+            services.update_lesson(lesson, content=new_content, **form.cleaned_data)
         messages.success(request, _("The lesson is saved."))
         return redirect("authoring:course", pk=lesson.course_id)
     return render(
@@ -210,9 +224,20 @@ def lesson_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "course": lesson.course,
             "form": form,
             "content_form": content_form,
+            "language": language,
+            "languages": [(code, name) for code, name in settings.LANGUAGES],
             **_media_context(request, lesson),
         },
     )
+
+
+@author_only
+@require_POST
+def lesson_variant_remove(request: AuthenticatedRequest, pk: int, language: str) -> HttpResponse:
+    lesson = _lesson_for(request, pk)
+    services.remove_lesson_variant(lesson, language)
+    messages.success(request, _("The translation is removed."))
+    return redirect("authoring:lesson", pk=lesson.pk)
 
 
 # Lesson kinds whose content is an uploaded file, and the kind of file each takes.

@@ -18,5 +18,10 @@ urlpatterns = [
     path("modules/<int:pk>/lessons/new/", authoring.lesson_add, name="lesson_add"),
     path("lessons/<int:pk>/", authoring.lesson_edit, name="lesson"),
     path("lessons/<int:pk>/remove/", authoring.lesson_remove, name="lesson_remove"),
+    path(
+        "lessons/<int:pk>/languages/<str:language>/remove/",
+        authoring.lesson_variant_remove,
+        name="lesson_variant_remove",
+    ),
     path("lessons/<int:pk>/move/<str:direction>/", authoring.lesson_move, name="lesson_move"),
 ]

@@ -57,11 +57,39 @@ class CourseForm(forms.ModelForm[Course]):
         assert isinstance(prerequisites, forms.ModelMultipleChoiceField)
         prerequisites.queryset = Course.objects.exclude(pk=self.instance.pk)
         prerequisites.required = False
+        # Title and summary in every other language (empty: learners get the course's own).
+        for code, name in settings.LANGUAGES:
+            if code == self.instance.language:
+                continue
+            texts = self.instance.variants.get(code, {})
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title in %(language)s") % {"language": name},
+                max_length=200,
+                required=False,
+                initial=texts.get("title", ""),
+            )
+            self.fields[f"summary_{code}"] = forms.CharField(
+                label=_("Summary in %(language)s") % {"language": name},
+                max_length=300,
+                required=False,
+                initial=texts.get("summary", ""),
+            )
         if self.instance.pk:
             self.initial["tags"] = ", ".join(self.instance.tags.values_list("name", flat=True))
             self.initial["instructors"] = list(self.instance.instructors.all())
         else:
             del self.fields["instructors"]
+
+    def pop_variants(self) -> dict[str, dict[str, str]]:
+        """Take the per-language titles and summaries out of cleaned_data."""
+        variants: dict[str, dict[str, str]] = {}
+        for code, _name in settings.LANGUAGES:
+            for part in ("title", "summary"):
+                value = self.cleaned_data.pop(f"{part}_{code}", None)
+                if value is not None:
+                    variants.setdefault(code, {})[part] = value
+        language = self.cleaned_data.get("language")
+        return {code: texts for code, texts in variants.items() if code != language}
 
     def clean_tags(self) -> list[str]:
         return [t.strip() for t in str(self.cleaned_data["tags"]).split(",") if t.strip()]
@@ -98,6 +126,15 @@ class LessonForm(forms.ModelForm[Lesson]):
         model = Lesson
         fields = ["title", "required", "estimated_minutes", "opens_after_days", "opens_on"]
         widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class VariantForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title in this language"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to keep the lesson's own title."),
+    )
 
 
 class PublishForm(forms.Form):

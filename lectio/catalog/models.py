@@ -104,6 +104,9 @@ class Course(models.Model):
     prerequisites = models.ManyToManyField(
         "self", verbose_name=_("prerequisites"), symmetrical=False, blank=True, related_name="+"
     )
+    # Other languages: {"tr": {"title": ..., "summary": ...}}; the fields above are in
+    # ``language``, the course's default.
+    variants: Any = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     live_version = models.ForeignKey(
         "CourseVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -185,6 +188,9 @@ class Lesson(models.Model):
     opens_on = models.DateField(_("opens on"), null=True, blank=True)
     # What the lesson shows; its shape belongs to the kind (catalog/kinds/<kind>.py).
     content: Any = models.JSONField(default=dict, blank=True)
+    # The same lesson in other languages: {"tr": {"title": ..., "content": {...}}}. Learners
+    # get their language, else the course's; progress stays on this one lesson.
+    variants: Any = models.JSONField(default=dict, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -223,6 +229,8 @@ class CourseVersion(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     language = models.CharField(max_length=8)
     visibility = models.CharField(max_length=16, choices=Course.Visibility.choices)
+    # Titles and summaries in other languages, for the catalogue: {"tr": {"title": ...}}.
+    variants: Any = models.JSONField(default=dict, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="+")
     search_text = models.TextField(blank=True)
     outline: Any = models.JSONField()
@@ -239,3 +247,9 @@ class CourseVersion(models.Model):
     @property
     def lesson_count(self) -> int:
         return sum(len(m["lessons"]) for m in self.outline["modules"])
+
+    def title_in(self, language: str) -> str:
+        return str(self.variants.get(language, {}).get("title") or self.title)
+
+    def summary_in(self, language: str) -> str:
+        return str(self.variants.get(language, {}).get("summary") or self.summary)

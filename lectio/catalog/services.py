@@ -163,6 +163,68 @@ def update_lesson(lesson: Lesson, *, content: dict[str, Any] | None = None, **fi
     _touch(lesson.course)
 
 
+def _other_language(course: Course, language: str) -> str:
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("That language is not available."), code="language")
+    if language == course.language:
+        raise ValidationError(
+            _("This is the course's own language; edit the lesson itself."), code="language"
+        )
+    return language
+
+
+@transaction.atomic
+def set_lesson_variant(
+    lesson: Lesson, language: str, *, title: str = "", content: dict[str, Any] | None = None
+) -> None:
+    """The lesson in another language: its own title and content (a page's text, a video
+    with other audio, a document per language). Empty parts fall back to the lesson's."""
+    _other_language(lesson.course, language)
+    variant = dict(lesson.variants.get(language, {}))
+    variant["title"] = title.strip()[:200]
+    if content is not None:
+        variant["content"] = {**variant.get("content", {}), **content}
+    lesson.variants = {**lesson.variants, language: variant}
+    lesson.updated_at = timezone.now()
+    lesson.save(update_fields=["variants", "updated_at"])
+    _touch(lesson.course)
+
+
+@transaction.atomic
+def remove_lesson_variant(lesson: Lesson, language: str) -> None:
+    lesson.variants = {k: v for k, v in lesson.variants.items() if k != language}
+    lesson.save(update_fields=["variants"])
+    _touch(lesson.course)
+
+
+def set_lesson_file(lesson: Lesson, asset_key: str, language: str | None = None) -> None:
+    """Attach an uploaded file to the lesson, or to its variant in ``language``."""
+    if language and language != lesson.course.language:
+        set_lesson_variant(
+            lesson,
+            language,
+            title=lesson.variants.get(language, {}).get("title", ""),
+            content={"asset": asset_key},
+        )
+    else:
+        update_lesson(lesson, content={"asset": asset_key})
+
+
+@transaction.atomic
+def set_course_variants(course: Course, variants: dict[str, dict[str, str]]) -> None:
+    """Titles and summaries in other languages; empty ones are dropped."""
+    cleaned = {}
+    for language, texts in variants.items():
+        _other_language(course, language)
+        kept = {k: v.strip() for k, v in texts.items() if k in {"title", "summary"} and v.strip()}
+        if kept:
+            cleaned[language] = kept
+    course.variants = cleaned
+    course.save(update_fields=["variants"])
+
+
 @transaction.atomic
 def remove_lesson(lesson: Lesson) -> None:
     lesson.removed_at = timezone.now()
@@ -249,6 +311,7 @@ def build_outline(course: Course) -> dict[str, Any]:
             "completion": course.completion,
             "sequential": course.sequential,
             "prerequisites": sorted(course.prerequisites.values_list("pk", flat=True)),
+            "variants": course.variants,
         },
         "modules": [
             {
@@ -265,6 +328,15 @@ def build_outline(course: Course) -> dict[str, Any]:
                         "opens_after_days": lesson.opens_after_days,
                         "opens_on": lesson.opens_on.isoformat() if lesson.opens_on else None,
                         "content": kind(lesson.kind).snapshot(lesson.content),
+                        "variants": {
+                            language: {
+                                "title": variant.get("title", ""),
+                                "content": kind(lesson.kind).snapshot(
+                                    {**lesson.content, **variant.get("content", {})}
+                                ),
+                            }
+                            for language, variant in sorted(lesson.variants.items())
+                        },
                     }
                     for lesson in by_module.get(module.pk, [])
                 ],
@@ -290,9 +362,17 @@ def publish_problems(course: Course, outline: dict[str, Any] | None = None) -> l
         lesson.pk: lesson
         for lesson in Lesson.objects.filter(pk__in=[item["id"] for item in lessons])
     }
+    from django.conf import settings
+
+    names = dict(settings.LANGUAGES)
     for item in lessons:
-        for problem in kind(item["kind"]).problems(drafts[item["id"]].content):
+        draft = drafts[item["id"]]
+        for problem in kind(item["kind"]).problems(draft.content):
             found.append(f"{item['title']}: {problem}")
+        for language, variant in sorted(draft.variants.items()):
+            content = {**draft.content, **variant.get("content", {})}
+            for problem in kind(item["kind"]).problems(content):
+                found.append(f"{item['title']} ({names.get(language, language)}): {problem}")
     return found
 
 
@@ -302,9 +382,12 @@ def media_pending(course: Course) -> bool:
         course=course, removed_at__isnull=True, module__removed_at__isnull=True
     )
     for lesson in lessons:
-        facts = kinds.media_facts(lesson.content.get("asset"))
-        if facts and facts["status"] in {"queued", "processing"}:
-            return True
+        keys = [lesson.content.get("asset")]
+        keys += [v.get("content", {}).get("asset") for v in lesson.variants.values()]
+        for key in keys:
+            facts = kinds.media_facts(key)
+            if facts and facts["status"] in {"queued", "processing"}:
+                return True
     return False
 
 
@@ -356,7 +439,16 @@ def publish_course(
         summary=info["summary"],
         language=info["language"],
         visibility=info["visibility"],
-        search_text=" ".join([info["title"], info["summary"], info["description"], *info["tags"]]),
+        variants=info["variants"],
+        search_text=" ".join(
+            [
+                info["title"],
+                info["summary"],
+                info["description"],
+                *info["tags"],
+                *(text for texts in info["variants"].values() for text in texts.values()),
+            ]
+        ),
         outline=outline,
     )
     version.tags.set(course.tags.all())
@@ -384,3 +476,27 @@ def has_unpublished_changes(course: Course) -> bool:
         return True
     assert course.live_version is not None
     return bool(build_outline(course) != course.live_version.outline)
+
+
+def localize(outline: dict[str, Any], language: str) -> dict[str, Any]:
+    """The outline as a person reading ``language`` gets it: each lesson's variant in that
+    language where there is one, else the course's own."""
+    course = dict(outline["course"])
+    texts = course.get("variants", {}).get(language, {})
+    course["title"] = texts.get("title") or course["title"]
+    course["summary"] = texts.get("summary") or course["summary"]
+    modules = []
+    for module in outline["modules"]:
+        lessons = []
+        for lesson in module["lessons"]:
+            variant = lesson.get("variants", {}).get(language)
+            if variant:
+                lesson = {
+                    **lesson,
+                    "title": variant["title"] or lesson["title"],
+                    "content": variant["content"],
+                    "language": language,
+                }
+            lessons.append(lesson)
+        modules.append({**module, "lessons": lessons})
+    return {**outline, "course": course, "modules": modules}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from lectio.accounts.permissions import AuthenticatedRequest
-from lectio.catalog import permissions
+from lectio.catalog import permissions, services
 from lectio.catalog.forms import CatalogueFilterForm
 from lectio.catalog.models import Course
 from lectio.learning import services as learning
@@ -40,6 +40,16 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
             user=request.user, course__in=[c.pk for c in page.object_list]
         ).values_list("course_id", flat=True)
     )
+    language = request.LANGUAGE_CODE
+    cards = [
+        {
+            "course": course,
+            "title": course.live_version.title_in(language),
+            "summary": course.live_version.summary_in(language),
+        }
+        for course in page.object_list
+        if course.live_version is not None
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     template = "catalog/catalogue.html"
@@ -51,7 +61,13 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"form": form, "page": page, "enrolled": enrolled, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "cards": cards,
+            "enrolled": enrolled,
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -74,7 +90,7 @@ def course_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         "catalog/course_detail.html",
         {
             "course": course,
-            "outline": course.live_version.outline,
+            "outline": services.localize(course.live_version.outline, request.LANGUAGE_CODE),
             "enrollment": enrollment,
             "preview": False,
         },

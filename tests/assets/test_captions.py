@@ -75,7 +75,7 @@ def test_an_author_adds_captions_per_language_and_learners_get_them(cast, video_
     client = client_for(cast.instructor)
     panel = client.post(
         f"/media/lessons/{lesson.pk}/captions/",
-        {"language": "tr", "file": SimpleUploadedFile("tr.srt", SRT)},
+        {"caption_language": "tr", "file": SimpleUploadedFile("tr.srt", SRT)},
     ).content.decode()
     assert "Türkçe" in panel or "Turkish" in panel
     caption = Caption.objects.get(asset=asset, language="tr")
@@ -83,7 +83,7 @@ def test_an_author_adds_captions_per_language_and_learners_get_them(cast, video_
     # Replacing keeps one file per language.
     client.post(
         f"/media/lessons/{lesson.pk}/captions/",
-        {"language": "tr", "file": SimpleUploadedFile("tr.vtt", VTT)},
+        {"caption_language": "tr", "file": SimpleUploadedFile("tr.vtt", VTT)},
     )
     assert Caption.objects.filter(asset=asset).count() == 1
     assert catalog.build_outline(lesson.course)["modules"][0]["lessons"][-1]["content"][
@@ -103,7 +103,7 @@ def test_a_bad_caption_file_is_explained_in_the_panel_and_nothing_is_stored(cast
         .post(
             f"/media/lessons/{lesson.pk}/captions/",
             {
-                "language": "en",
+                "caption_language": "en",
                 "file": SimpleUploadedFile(
                     "en.vtt", b"WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nx\n"
                 ),
@@ -127,7 +127,7 @@ def test_only_authors_manage_captions(cast, video_lesson):
     lesson, _asset = video_lesson
     response = client_for(cast.learner).post(
         f"/media/lessons/{lesson.pk}/captions/",
-        {"language": "en", "file": SimpleUploadedFile("en.vtt", VTT)},
+        {"caption_language": "en", "file": SimpleUploadedFile("en.vtt", VTT)},
     )
     assert response.status_code == 404
     assert not Caption.objects.exists()

@@ -4,9 +4,8 @@ from playwright.sync_api import expect
 from lectio.accounts import services as accounts
 from lectio.assets.models import Asset
 from lectio.catalog import services as catalog
-from tests.assets.conftest import make_clip
 from tests.assets.helpers import run_worker
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, make_clip
 
 pytestmark = pytest.mark.browser
 

@@ -9,20 +9,22 @@ async function json(response) {
   return { ok: response.ok, status: response.status, body };
 }
 
-function remember(file, lesson) {
-  return `lectio-upload:${lesson}:${file.name}:${file.size}:${file.lastModified}`;
+function remember(file, form) {
+  const { lesson, language } = form.dataset;
+  return `lectio-upload:${lesson}:${language}:${file.name}:${file.size}:${file.lastModified}`;
 }
 
 async function startOrResume(form, file) {
-  const key = localStorage.getItem(remember(file, form.dataset.lesson));
+  const key = localStorage.getItem(remember(file, form));
   if (key) {
     const state = await json(await fetch(`${form.dataset.uploadsUrl}${key}/`));
     if (state.ok && !state.body.asset) return state.body;
-    localStorage.removeItem(remember(file, form.dataset.lesson));
+    localStorage.removeItem(remember(file, form));
   }
   const data = new FormData();
   data.set("course", form.dataset.course);
   data.set("lesson", form.dataset.lesson);
+  data.set("language", form.dataset.language || "");
   data.set("kind", form.dataset.kind);
   data.set("file_name", file.name);
   data.set("size", String(file.size));
@@ -30,7 +32,7 @@ async function startOrResume(form, file) {
     await fetch(form.dataset.uploadsUrl, { method: "POST", body: data, headers: { "X-CSRFToken": csrfToken() } }),
   );
   if (!started.ok) throw new Error(started.body.error || "The upload could not start.");
-  localStorage.setItem(remember(file, form.dataset.lesson), started.body.key);
+  localStorage.setItem(remember(file, form), started.body.key);
   return started.body;
 }
 
@@ -62,13 +64,13 @@ async function upload(form, file, show) {
       continue;
     }
     if (!answer.ok) {
-      localStorage.removeItem(remember(file, form.dataset.lesson));
+      localStorage.removeItem(remember(file, form));
       throw new Error(answer.body.error || "The upload failed.");
     }
     state = { ...state, ...answer.body };
     show(null, state.received / state.size);
   }
-  localStorage.removeItem(remember(file, form.dataset.lesson));
+  localStorage.removeItem(remember(file, form));
   return state;
 }
 
