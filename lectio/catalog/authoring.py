@@ -104,6 +104,7 @@ def course_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         variants = form.pop_variants()
         data = dict(form.cleaned_data)
         tags = data.pop("tags")
+        data["category"] = services.category_named(data.pop("category"))
         instructors = data.pop("instructors")
         prerequisites = data.pop("prerequisites")
         course.refresh_from_db()

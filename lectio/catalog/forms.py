@@ -10,6 +10,12 @@ from lectio.catalog.models import Course, Lesson
 
 
 class CourseForm(forms.ModelForm[Course]):
+    category = forms.CharField(
+        label=_("Category"),
+        max_length=120,
+        required=False,
+        help_text=_("E.g. Compliance, Safety, Onboarding. A new name creates the category."),
+    )
     tags = forms.CharField(
         label=_("Tags"),
         required=False,
@@ -28,7 +34,6 @@ class CourseForm(forms.ModelForm[Course]):
             "summary",
             "description",
             "language",
-            "category",
             "estimated_minutes",
             "visibility",
             "access",
@@ -76,6 +81,7 @@ class CourseForm(forms.ModelForm[Course]):
             )
         if self.instance.pk:
             self.initial["tags"] = ", ".join(self.instance.tags.values_list("name", flat=True))
+            self.initial["category"] = self.instance.category.name if self.instance.category else ""
             self.initial["instructors"] = list(self.instance.instructors.all())
         else:
             del self.fields["instructors"]
@@ -90,6 +96,9 @@ class CourseForm(forms.ModelForm[Course]):
                     variants.setdefault(code, {})[part] = value
         language = self.cleaned_data.get("language")
         return {code: texts for code, texts in variants.items() if code != language}
+
+    def clean_category(self) -> str:
+        return str(self.cleaned_data["category"]).strip()
 
     def clean_tags(self) -> list[str]:
         return [t.strip() for t in str(self.cleaned_data["tags"]).split(",") if t.strip()]

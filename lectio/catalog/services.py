@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from lectio.accounts.models import User
 from lectio.catalog import kinds
 from lectio.catalog.kinds import kind
-from lectio.catalog.models import Course, CourseVersion, Lesson, Module, Tag
+from lectio.catalog.models import Category, Course, CourseVersion, Lesson, Module, Tag
 from lectio.catalog.sanitize import clean_html
 
 COURSE_FIELDS = (
@@ -85,6 +85,14 @@ def update_course(course: Course, *, tags: Iterable[str] | None = None, **fields
     if tags is not None:
         set_tags(course, tags)
     return course
+
+
+def category_named(name: str) -> Category | None:
+    """The category of this name (any case), created if new; None for no name."""
+    name = name.strip()[:120]
+    if not name:
+        return None
+    return Category.objects.filter(name__iexact=name).first() or Category.objects.create(name=name)
 
 
 def set_tags(course: Course, names: Iterable[str]) -> None:

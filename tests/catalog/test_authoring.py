@@ -159,3 +159,34 @@ def test_the_course_editor_runs_a_fixed_number_of_queries(cast, django_assert_ma
             services.add_lesson(module, title=f"L{number}.{lesson}", kind_name="page")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/author/courses/{course.pk}/")
+
+
+def test_a_category_is_named_freely_and_reused(cast):
+    course = make_course(cast.instructor, publish=False)
+    settings = {
+        "title": course.title,
+        "language": "en",
+        "visibility": "open",
+        "access": "relative",
+        "access_days": "90",
+        "instructors": [cast.instructor.pk],
+    }
+    client = client_for(cast.instructor)
+    client.post(f"/author/courses/{course.pk}/", {**settings, "category": "Compliance"})
+    other = make_course(cast.instructor, "Other", publish=False)
+    client.post(
+        f"/author/courses/{other.pk}/", {**settings, "title": "Other", "category": "compliance"}
+    )
+    course.refresh_from_db()
+    other.refresh_from_db()
+    assert course.category == other.category and course.category.name == "Compliance"
+    client.post(f"/author/courses/{course.pk}/", {**settings, "category": ""})
+    course.refresh_from_db()
+    assert course.category is None
+
+
+def test_administrators_can_inspect_courses_and_media_in_django_admin(cast):
+    client = client_for(cast.admin)
+    make_course(cast.instructor)
+    for url in ("/admin/catalog/course/", "/admin/catalog/courseversion/", "/admin/assets/asset/"):
+        assert client.get(url).status_code == 200, url
