@@ -21,6 +21,10 @@ def register(rule: LearnerRule) -> None:
         _learner_rules.append(rule)
 
 
+def learner_rules() -> list[LearnerRule]:
+    return list(_learner_rules)
+
+
 def can_manage_asset(user: Any, asset: Asset) -> bool:
     return can_edit_course(user, asset.course)
 

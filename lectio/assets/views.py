@@ -4,19 +4,24 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lectio.accounts.permissions import AuthenticatedRequest
-from lectio.assets import captions, delivery, permissions, services
+from lectio.assets import captions, delivery, images, media, permissions, services
 from lectio.assets.models import Asset, Caption, Upload
+from lectio.catalog import services as catalog
 from lectio.catalog.models import Course, Lesson
-from lectio.catalog.permissions import can_edit_course
+from lectio.catalog.permissions import can_edit_course, catalogue_for
 
 CHUNK_SIZE = 8 * 1024 * 1024
 CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
@@ -240,3 +245,52 @@ def deliver(request: AuthenticatedRequest, key: str, token: str, path: str) -> H
     if name is None:
         raise Http404
     return delivery.serve(request, name)
+
+
+@require_POST
+def course_cover(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Upload the cover picture of a course (course settings page)."""
+    course = get_object_or_404(Course, pk=pk)
+    if not can_edit_course(request.user, course):
+        raise Http404
+    upload = request.FILES.get("cover")
+    if upload is None or (upload.size or 0) > images.MAX_BYTES:
+        messages.error(request, _("Choose a picture of at most 8 MB."))
+    else:
+        try:
+            data = images.cover_jpeg(upload)
+        except media.MediaError as exc:
+            messages.error(request, str(exc))
+        else:
+            name = default_storage.save(
+                f"courses/{course.key}/cover-{get_random_string(8)}.jpg", ContentFile(data)
+            )
+            catalog.set_cover(course, name)
+            messages.success(
+                request, _("The cover is saved; learners see it from the next publish.")
+            )
+    return redirect("authoring:course", pk=course.pk)
+
+
+@require_safe
+def cover(request: AuthenticatedRequest, key: str) -> HttpResponseBase:
+    """A course's cover: the published one to those who may see the course, the draft's to
+    its authors (``?draft=1``)."""
+    course = get_object_or_404(Course.objects.select_related("live_version"), key=key)
+    if request.GET.get("draft") and can_edit_course(request.user, course):
+        name = course.cover
+    elif course.live_version and _may_see(request.user, course):
+        name = course.live_version.cover
+    else:
+        raise Http404
+    if not name:
+        raise Http404
+    return delivery.serve(request, name)
+
+
+def _may_see(user: Any, course: Course) -> bool:
+    return (
+        can_edit_course(user, course)
+        or catalogue_for(user).filter(pk=course.pk).exists()
+        or any(rule(user, course.pk) for rule in permissions.learner_rules())
+    )

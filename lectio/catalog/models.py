@@ -76,6 +76,8 @@ class Course(models.Model):
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True)
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), null=True, blank=True)
+    # Storage name of the cover picture (set by the assets app, which checks and resizes it).
+    cover = models.CharField(max_length=500, blank=True, editable=False)
     instructors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("instructors"), related_name="taught_courses"
     )
@@ -229,6 +231,7 @@ class CourseVersion(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     language = models.CharField(max_length=8)
     visibility = models.CharField(max_length=16, choices=Course.Visibility.choices)
+    cover = models.CharField(max_length=500, blank=True)
     # Titles and summaries in other languages, for the catalogue: {"tr": {"title": ...}}.
     variants: Any = models.JSONField(default=dict, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="+")

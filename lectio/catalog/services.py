@@ -87,6 +87,13 @@ def update_course(course: Course, *, tags: Iterable[str] | None = None, **fields
     return course
 
 
+def set_cover(course: Course, storage_name: str) -> None:
+    """The course's cover picture (learners see it from the next publish on)."""
+    course.cover = storage_name
+    course.updated_at = timezone.now()
+    course.save(update_fields=["cover", "updated_at"])
+
+
 def category_named(name: str) -> Category | None:
     """The category of this name (any case), created if new; None for no name."""
     name = name.strip()[:120]
@@ -309,6 +316,7 @@ def build_outline(course: Course) -> dict[str, Any]:
             "category": course.category.name if course.category else "",
             "tags": sorted(course.tags.values_list("name", flat=True)),
             "estimated_minutes": course.estimated_minutes,
+            "cover": course.cover,
             "visibility": course.visibility,
             "access": course.access,
             "access_days": course.access_days,
@@ -447,6 +455,7 @@ def publish_course(
         summary=info["summary"],
         language=info["language"],
         visibility=info["visibility"],
+        cover=info["cover"],
         variants=info["variants"],
         search_text=" ".join(
             [
