@@ -47,6 +47,7 @@ def test_demo_creates_a_realistic_organisation_once(db, settings, monkeypatch):
         "Workplace Health and Safety",
     ]
     assert all(c.live_version.lesson_count >= 3 for c in courses)
+    assert all(c.live_version.title_in("tr") != c.live_version.title for c in courses)
     assert Enrollment.objects.filter(user__email="learner@example.com").count() == 1
     # Each course gets a generated video (chapters, English and Turkish captions), a PDF
     # handbook and a slide deck, queued for the worker, and is republished when they are ready.

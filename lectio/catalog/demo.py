@@ -12,6 +12,10 @@ COURSES: list[dict[str, Any]] = [
     {
         "title": "Information Security Awareness",
         "summary": "Recognise phishing, protect passwords and report incidents: required every year.",
+        "tr": (
+            "Bilgi Güvenliği Farkındalığı",
+            "Oltalama e-postalarını tanıyın, parolaları koruyun, olayları bildirin: her yıl zorunlu.",
+        ),
         "tags": ["security", "compliance", "mandatory"],
         "estimated_minutes": 35,
         "access_days": 365,
@@ -48,6 +52,10 @@ COURSES: list[dict[str, Any]] = [
     {
         "title": "Workplace Health and Safety",
         "summary": "Hazards, emergency procedures and first aid for every site.",
+        "tr": (
+            "İş Sağlığı ve Güvenliği",
+            "Her tesis için tehlikeler, acil durum prosedürleri ve ilk yardım.",
+        ),
         "tags": ["safety", "mandatory"],
         "estimated_minutes": 40,
         "access_days": 180,
@@ -80,6 +88,10 @@ COURSES: list[dict[str, Any]] = [
     {
         "title": "New Joiner Onboarding",
         "summary": "Everything you need in your first week at Meridian Group.",
+        "tr": (
+            "Yeni Çalışan Oryantasyonu",
+            "Meridian Group'taki ilk haftanızda ihtiyacınız olan her şey.",
+        ),
         "tags": ["onboarding"],
         "estimated_minutes": 25,
         "access_days": 90,
@@ -119,6 +131,8 @@ def populate(out: TextIO) -> None:
             sequential=spec["sequential"],
             description=f"<p>{spec['summary']}</p>",
         )
+        title_tr, summary_tr = spec["tr"]
+        services.set_course_variants(course, {"tr": {"title": title_tr, "summary": summary_tr}})
         for module_title, pages in spec["modules"]:
             module = services.add_module(course, title=module_title)
             for title, body in pages:

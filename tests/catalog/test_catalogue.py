@@ -107,3 +107,10 @@ def test_an_enrolled_learner_still_sees_an_assigned_or_archived_course(cast):
 
 def test_the_catalogue_needs_a_sign_in(client, cast):
     assert client.get("/courses/").status_code == 302
+
+
+def test_languages_are_named_not_coded(cast):
+    course = make_course(cast.instructor, language="tr")
+    client = client_for(cast.learner)
+    assert "Turkish" in client.get("/courses/").content.decode()
+    assert "<dd>Turkish</dd>" in client.get(f"/courses/{course.slug}/").content.decode()
