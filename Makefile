@@ -31,14 +31,16 @@ run: setup
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/lectio serve --port $(PORT)
 
-## system-deps: Debian packages the test suite needs (Chromium for browser tests, gettext)
+## system-deps: Debian packages the test suite needs (Chromium for browser tests, gettext,
+## LibreOffice for PowerPoint conversion)
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null || missing="$$missing gettext"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-impress-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	  else echo "Please install:$$missing (Debian packages)"; exit 1; fi; \
 	fi
 

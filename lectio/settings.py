@@ -309,6 +309,9 @@ LECTIO_UPLOAD_MAX_BYTES = envint("LECTIO_UPLOAD_MAX_BYTES", 5 * 1024**3)
 LECTIO_UPLOAD_DIR = DATA_DIR / "uploads"
 # The ffmpeg program used for transcoding; empty means the one from the imageio-ffmpeg wheel.
 LECTIO_FFMPEG = env("LECTIO_FFMPEG")
+# LibreOffice's soffice, to convert PowerPoint decks to PDF; empty means "soffice" on PATH
+# if there is one (without it, PowerPoint uploads get a message to export a PDF).
+LECTIO_SOFFICE = env("LECTIO_SOFFICE")
 # How long a signed media address works (seconds).
 LECTIO_MEDIA_URL_SECONDS = envint("LECTIO_MEDIA_URL_SECONDS", 4 * 3600)
 # Behind nginx: hand file delivery to it with X-Accel-Redirect under this internal prefix.

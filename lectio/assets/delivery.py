@@ -54,6 +54,9 @@ def storage_name(asset: Asset, path: str) -> str | None:
     if not SAFE_PATH.match(path) or ".." in path:
         return None
     if path == "original.pdf" and asset.kind == Asset.Kind.DOCUMENT:
+        # A presentation converted from PowerPoint is served as the PDF it became.
+        if asset.details.get("source", {}).get("convert"):
+            return f"{asset.output}/document.pdf" if asset.output else None
         return asset.original
     if path.startswith("captions/"):
         return f"{asset.folder}/{path}"

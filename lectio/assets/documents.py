@@ -1,9 +1,13 @@
 """PDF documents and slide decks: checked by content, pages counted."""
 
+import shutil
+import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -15,6 +19,8 @@ def check_pdf(path: Path) -> dict[str, Any]:
     with path.open("rb") as handle:
         start = handle.read(5)
     if start[:2] == b"PK" and _is_office_file(path):
+        if _is_presentation(path) and office_binary():
+            return {"convert": "pptx"}  # the worker turns it into a PDF
         raise MediaError(
             _(
                 "This is a PowerPoint or Office file. Export it as PDF (File → Export → PDF) "
@@ -35,9 +41,43 @@ def check_pdf(path: Path) -> dict[str, Any]:
     return {"page_count": pages}
 
 
-def _is_office_file(path: Path) -> bool:
-    import zipfile
+def office_binary() -> str | None:
+    """LibreOffice's soffice, when installed (``LECTIO_SOFFICE`` or on PATH)."""
+    return settings.LECTIO_SOFFICE or shutil.which("soffice")
 
+
+def _is_presentation(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        return "ppt/presentation.xml" in archive.namelist()
+
+
+def convert_to_pdf(source: Path, out: Path) -> Path:
+    """A PowerPoint deck as PDF, by LibreOffice in the background (worker only)."""
+    binary = office_binary()
+    if not binary:
+        raise MediaError(_("LibreOffice is not installed on the server; upload a PDF instead."))
+    out.mkdir(parents=True, exist_ok=True)
+    profile = out / "libreoffice-profile"  # a private profile: workers may run side by side
+    command = [
+        binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+        "--convert-to", "pdf", "--outdir", str(out), str(source),
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)  # noqa: S603
+    except subprocess.TimeoutExpired as exc:
+        raise MediaError(_("Converting the presentation took too long.")) from exc
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    pdf = out / (source.stem + ".pdf")
+    if done.returncode != 0 or not pdf.exists():
+        reason = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no PDF was written"]
+        raise MediaError(
+            _("LibreOffice could not convert the presentation: %(reason)s") % {"reason": reason[0]}
+        )
+    return pdf
+
+
+def _is_office_file(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist()[:200])

@@ -90,6 +90,12 @@ def _process_document(asset: Asset) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="lectio-") as tmp:
         work = Path(tmp)
         source = _fetch_original(asset, work)
+        if asset.details.get("source", {}).get("convert"):
+            converted = documents.convert_to_pdf(source, work / "converted")
+            source = work / "out" / "document.pdf"
+            source.parent.mkdir(parents=True, exist_ok=True)
+            converted.rename(source)
+            documents.check_pdf(source)
         pages = documents.render_thumbnails(source, work / "out", _progress(asset))
         prefix = _store_outputs(asset, work / "out")
     return {"output": prefix, "page_count": pages}

@@ -125,8 +125,13 @@ def test_it_refuses_a_bad_pdf(tmp_path, content, message):
         documents.check_pdf(path)
 
 
-def test_a_powerpoint_file_gets_advice_to_export_a_pdf(tmp_path):
+def test_without_libreoffice_a_powerpoint_file_gets_advice_to_export_a_pdf(
+    tmp_path, monkeypatch, settings
+):
     import zipfile
+
+    settings.LECTIO_SOFFICE = ""
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice to be found
 
     deck = tmp_path / "deck.pptx"
     with zipfile.ZipFile(deck, "w") as archive:

@@ -173,3 +173,34 @@ def test_publishing_when_ready_stops_at_other_problems(cast):
     assert publish_when_ready.call(course.pk, cast.instructor.pk) == "blocked"
     course.refresh_from_db()
     assert course.live_version is None
+
+
+def test_a_powerpoint_deck_is_converted_to_pdf_by_libreoffice(cast, tmp_path):
+    import shutil
+
+    from pptx import Presentation
+
+    assert shutil.which("soffice"), "LibreOffice (Debian: libreoffice-impress-nogui) is required"
+    deck = Presentation()
+    for title in ("Welcome", "Fire exits"):
+        slide = deck.slides.add_slide(deck.slide_layouts[0])
+        slide.shapes.title.text = title
+    path = tmp_path / "induction.pptx"
+    deck.save(path)
+
+    course = make_course(cast.instructor, publish=False)
+    lesson = catalog.add_lesson(course.modules.get(), title="Slides", kind_name="presentation")
+    response, _upload = send_whole(
+        client_for(cast.instructor), course, lesson, path, kind="document"
+    )
+    assert response.status_code == 200, response.json()
+    run_worker()
+    asset = Asset.objects.get()
+    assert (asset.status, asset.page_count) == ("ready", 2), asset.error
+    from lectio.assets import delivery
+
+    pdf = client_for(cast.instructor).get(
+        delivery.media_url(asset, cast.instructor.pk, "original.pdf")
+    )
+    assert pdf.status_code == 200
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
