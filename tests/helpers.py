@@ -71,3 +71,19 @@ def make_clip(path: Path, *, seconds: float, size: str = "640x360", audio: bool 
     command += (["-c:a", "aac", "-shortest"] if audio else []) + [str(path)]
     subprocess.run(command, check=True)
     return path
+
+
+def run_worker() -> None:
+    """Run every due background task now, as `lectio worker` would, then return."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    ).run()

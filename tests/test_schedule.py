@@ -3,11 +3,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from lectio import schedule
 from lectio.models import PeriodicJob
+from tests.helpers import run_worker
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 ONE_JOB = {
@@ -21,19 +21,6 @@ ONE_JOB = {
 @pytest.fixture(autouse=True)
 def _one_job(settings):
     settings.LECTIO_PERIODIC_TASKS = ONE_JOB
-
-
-def run_worker() -> None:
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    ).run()
 
 
 def test_a_due_job_is_enqueued_once_per_interval(db):

@@ -1,21 +1,7 @@
 from pathlib import Path
 
-from django_tasks_db.management.commands.db_worker import Worker
-
 from lectio.assets.models import Upload
-
-
-def run_worker() -> None:
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    ).run()
+from tests.helpers import run_worker  # noqa: F401 - re-exported for the asset tests
 
 
 def start(client, course, lesson, path: Path, kind: str = "video"):

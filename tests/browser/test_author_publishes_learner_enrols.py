@@ -1,21 +1,13 @@
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from lectio.accounts import services
 from lectio.catalog.models import Course
 from lectio.learning.models import Enrollment
+from tests.browser.helpers import sign_in
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, email: str) -> Page:
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    return page
 
 
 def test_an_instructor_publishes_a_course_and_a_learner_enrols(new_page, transactional_db):
@@ -29,7 +21,7 @@ def test_an_instructor_publishes_a_course_and_a_learner_enrols(new_page, transac
         email="learner@example.com", full_name="Leyla Learner", password=PASSWORD
     )
 
-    author = sign_in(new_page(), "instructor@example.com")
+    author = sign_in(new_page(), "instructor@example.com", PASSWORD)
     author.get_by_role("link", name="Authoring").click()
     author.get_by_label("Title").fill("Workplace Health and Safety")
     author.get_by_role("button", name="Create the draft").click()
@@ -52,7 +44,7 @@ def test_an_instructor_publishes_a_course_and_a_learner_enrols(new_page, transac
     author.get_by_role("button", name="Publish now").click()
     expect(author.get_by_text("Version 1 is live.")).to_be_visible()
 
-    learner = sign_in(new_page(), "learner@example.com")
+    learner = sign_in(new_page(), "learner@example.com", PASSWORD)
     learner.get_by_role("link", name="Catalogue", exact=True).click()
     learner.get_by_label("Search").fill("hazard")  # filters as you type (htmx)
     learner.get_by_role("link", name="Workplace Health and Safety").click()

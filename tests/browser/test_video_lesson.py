@@ -5,17 +5,10 @@ from lectio.accounts import services as accounts
 from lectio.assets.models import Asset
 from lectio.catalog import services as catalog
 from tests.assets.helpers import run_worker
+from tests.browser.helpers import sign_in
 from tests.helpers import PASSWORD, make_clip
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email):
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return page
 
 
 def test_an_instructor_uploads_a_video_waits_for_it_and_publishes(
@@ -35,7 +28,7 @@ def test_an_instructor_uploads_a_video_waits_for_it_and_publishes(
     lesson = catalog.add_lesson(module, title="Before you start", kind_name="video")
     clip = make_clip(tmp_path / "briefing.mp4", seconds=5)
 
-    author = sign_in(new_page(), "instructor@example.com")
+    author = sign_in(new_page(), "instructor@example.com", PASSWORD)
     author.goto(f"/author/lessons/{lesson.pk}/")
     author.get_by_label("Choose a file").set_input_files(str(clip))
     author.get_by_role("button", name="Upload").click()
@@ -52,7 +45,7 @@ def test_an_instructor_uploads_a_video_waits_for_it_and_publishes(
     author.get_by_role("button", name="Publish now").click()
     expect(author.get_by_text("Version 1 is live.")).to_be_visible()
 
-    learner = sign_in(new_page(), "learner@example.com")
+    learner = sign_in(new_page(), "learner@example.com", PASSWORD)
     learner.goto("/courses/?q=forklift")
     learner.get_by_role("link", name="Forklift Safety").click()
     expect(learner.get_by_text("Before you start")).to_be_visible()
