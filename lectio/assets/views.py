@@ -27,6 +27,11 @@ CHUNK_SIZE = 8 * 1024 * 1024
 CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
 
+def _number(value: str | None) -> int:
+    """A primary key from a form value; 0 (matches nothing) when it is not a number."""
+    return int(value) if value and value.isdigit() else 0
+
+
 def _error(message: str, status: int = 400, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
@@ -46,12 +51,14 @@ def _upload_state(upload: Upload) -> dict[str, Any]:
 @require_POST
 def upload_start(request: AuthenticatedRequest) -> JsonResponse:
     """Announce a file: course, kind, name and size. Answers the upload's key."""
-    course = Course.objects.filter(pk=request.POST.get("course") or 0).first()
+    course = Course.objects.filter(pk=_number(request.POST.get("course"))).first()
     if course is None or not can_edit_course(request.user, course):
         return _error(_("You cannot add files to this course."), 403)
     lesson = None
     if lesson_id := request.POST.get("lesson"):
-        lesson = Lesson.objects.filter(pk=lesson_id, course=course, removed_at=None).first()
+        lesson = Lesson.objects.filter(
+            pk=_number(lesson_id), course=course, removed_at=None
+        ).first()
         if lesson is None:
             return _error(_("The lesson is not part of this course."))
     try:
@@ -89,7 +96,7 @@ def upload_chunk(request: AuthenticatedRequest, key: str) -> JsonResponse:
     if total != upload.size or end < start:
         return _error(_("The Content-Range does not match the announced file."))
     length = end - start + 1
-    if length > CHUNK_SIZE or int(request.headers.get("Content-Length") or 0) != length:
+    if length > CHUNK_SIZE or _number(request.headers.get("Content-Length")) != length:
         return _error(_("A chunk must be at most 8 MB and match its Content-Range."))
     try:
         upload = services.receive_chunk(upload, start=start, stream=request, length=length)
@@ -195,14 +202,11 @@ def lesson_captions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def caption_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    caption = get_object_or_404(Caption.objects.select_related("asset__course"), pk=pk)
-    if not permissions.can_manage_asset(request.user, caption.asset):
-        raise Http404
+    """Remove captions from the video of the lesson (or its variant) named in the form."""
+    lesson, kind = _lesson_for_author(request, _number(request.POST.get("lesson")))
+    asset = _lesson_asset(lesson, _language(request, lesson))
+    caption = get_object_or_404(Caption, pk=pk, asset=asset)
     services.remove_caption(caption)
-    lesson = get_object_or_404(
-        Lesson, pk=request.POST.get("lesson") or 0, course=caption.asset.course
-    )
-    lesson, kind = _lesson_for_author(request, lesson.pk)
     return _lesson_panel(request, lesson, kind)
 
 

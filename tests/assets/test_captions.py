@@ -164,3 +164,30 @@ def test_a_chapter_past_the_end_blocks_publishing(cast, video_lesson):
     assert catalog.publish_problems(lesson.course) == [
         "Intro: A chapter starts after the video ends."
     ]
+
+
+def test_captions_of_a_variant_video_are_managed_on_the_variant(cast, video_lesson):
+    lesson, _asset = video_lesson
+    turkish = Asset.objects.create(
+        course=lesson.course,
+        kind="video",
+        original_name="tr.mp4",
+        size=1,
+        status="ready",
+        duration=30,
+    )
+    catalog.set_lesson_file(lesson, str(turkish.key), "tr")
+    client = client_for(cast.instructor)
+    client.post(
+        f"/media/lessons/{lesson.pk}/captions/",
+        {"language": "tr", "caption_language": "tr", "file": SimpleUploadedFile("tr.vtt", VTT)},
+    )
+    caption = Caption.objects.get()
+    assert caption.asset == turkish
+    # The lesson's own video does not own it: removing it from there finds nothing.
+    assert (
+        client.post(f"/media/captions/{caption.pk}/remove/", {"lesson": lesson.pk}).status_code
+        == 404
+    )
+    client.post(f"/media/captions/{caption.pk}/remove/", {"lesson": lesson.pk, "language": "tr"})
+    assert not Caption.objects.exists()

@@ -158,3 +158,15 @@ def test_abandoned_uploads_are_pruned(cast, clip):
     Upload.objects.filter(pk=upload.pk).update(created_at=upload.created_at - timedelta(days=3))
     assert services.prune_stale_uploads(older_than=timedelta(days=2)) == 1
     assert not services.part_path(upload).exists()
+
+
+def test_nonsense_form_values_get_a_clear_answer_not_an_error(cast):
+    client = client_for(cast.instructor)
+    response = client.post("/media/uploads/", {"course": "abc", "kind": "video", "size": 10})
+    assert response.status_code == 403
+    course, _lesson = _video_lesson(cast)
+    response = client.post(
+        "/media/uploads/", {"course": course.pk, "lesson": "x", "kind": "video", "size": 10}
+    )
+    assert response.status_code == 400
+    assert client.post("/media/captions/1/remove/", {"lesson": "nope"}).status_code == 404
