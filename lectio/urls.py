@@ -8,7 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("lectio.accounts.urls")),
     path("learn/", include("lectio.learning.urls")),
-    path("courses/", include("lectio.catalog.urls")),
+    path("courses/", include("lectio.learning.catalogue_urls")),
     path("author/", include("lectio.catalog.authoring_urls")),
     path("media/", include("lectio.assets.urls")),
     path("admin/", admin.site.urls),

@@ -14,7 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[Any, str]] = []
     if user is not None and user.is_authenticated:
         items.append((_("My learning"), reverse("learning:dashboard")))
-        items.append((_("Catalogue"), reverse("catalog:catalogue")))
+        items.append((_("Catalogue"), reverse("courses:catalogue")))
         if permissions.is_instructor(user):
             items.append((_("Authoring"), reverse("authoring:home")))
         if permissions.can_manage_people(user):

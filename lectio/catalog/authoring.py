@@ -295,8 +295,8 @@ def preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     course = _course_for(request, pk)
     return render(
         request,
-        "catalog/course_detail.html",
-        {"course": course, "outline": services.build_outline(course), "preview": True},
+        "catalog/author/preview.html",
+        {"course": course, "outline": services.build_outline(course)},
     )
 
 

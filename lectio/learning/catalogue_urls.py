@@ -1,8 +1,8 @@
 from django.urls import path
 
-from lectio.catalog import views
+from lectio.learning import catalogue as views
 
-app_name = "catalog"
+app_name = "courses"
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),

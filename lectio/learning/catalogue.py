@@ -1,4 +1,6 @@
-"""The catalogue: learners browse and search live open courses, read the outline, enrol."""
+"""The catalogue: learners browse and search live open courses, read the outline, enrol.
+
+These pages live in learning, not catalog, because they show the person's enrolment."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -52,7 +54,7 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
     ]
     query = request.GET.copy()
     query.pop("page", None)
-    template = "catalog/catalogue.html"
+    template = "learning/catalogue.html"
     if (
         request.headers.get("HX-Request")
         and request.headers.get("HX-Target") == "catalogue-results"
@@ -87,7 +89,7 @@ def course_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     assert course.live_version is not None
     return render(
         request,
-        "catalog/course_detail.html",
+        "learning/course.html",
         {
             "course": course,
             "outline": services.localize(course.live_version.outline, request.LANGUAGE_CODE),
@@ -106,4 +108,4 @@ def enrol(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("You are enrolled. Your access starts now."))
-    return redirect("catalog:course", slug=course.slug)
+    return redirect("courses:course", slug=course.slug)
