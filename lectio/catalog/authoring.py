@@ -296,7 +296,10 @@ def preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "catalog/author/preview.html",
-        {"course": course, "outline": services.build_outline(course)},
+        {
+            "course": course,
+            "outline": services.localize(services.build_outline(course), request.LANGUAGE_CODE),
+        },
     )
 
 

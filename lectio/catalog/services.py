@@ -514,6 +514,6 @@ def localize(outline: dict[str, Any], language: str) -> dict[str, Any]:
                     "content": variant["content"],
                     "language": language,
                 }
-            lessons.append(lesson)
+            lessons.append({**lesson, "kind_label": str(Lesson.Kind(lesson["kind"]).label)})
         modules.append({**module, "lessons": lessons})
     return {**outline, "course": course, "modules": modules}

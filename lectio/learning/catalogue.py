@@ -2,12 +2,15 @@
 
 These pages live in learning, not catalog, because they show the person's enrolment."""
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -16,6 +19,7 @@ from lectio.catalog import permissions, services
 from lectio.catalog.forms import CatalogueFilterForm
 from lectio.catalog.models import Course
 from lectio.learning import services as learning
+from lectio.learning.availability import lesson_states
 from lectio.learning.models import Enrollment
 
 COURSES_PER_PAGE = 24
@@ -85,16 +89,26 @@ def _live_course(request: AuthenticatedRequest, slug: str) -> tuple[Course, Enro
 
 @require_safe
 def course_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """The course as a learner sees it: outline in their language, prerequisites, and —
+    once enrolled — which lessons are open and why the others are not."""
     course, enrollment = _live_course(request, slug)
     assert course.live_version is not None
+    outline = services.localize(course.live_version.outline, request.LANGUAGE_CODE)
+    if enrollment is not None:
+        states = lesson_states(
+            outline, enrollment, set(), timezone.now(), ZoneInfo(request.user.time_zone)
+        )
+        for module in outline["modules"]:
+            for lesson in module["lessons"]:
+                lesson["state"] = states[lesson["id"]]
     return render(
         request,
         "learning/course.html",
         {
             "course": course,
-            "outline": services.localize(course.live_version.outline, request.LANGUAGE_CODE),
+            "outline": outline,
             "enrollment": enrollment,
-            "preview": False,
+            "missing": [] if enrollment else learning.missing_prerequisites(request.user, course),
         },
     )
 

@@ -31,7 +31,32 @@ def self_enroll(user: User, course: Course, *, at: datetime | None = None) -> En
     live = course.live_version
     if not course.is_live or live is None or live.visibility != Course.Visibility.OPEN:
         raise ValidationError(_("This course is not open for enrolment."), code="closed")
+    missing = missing_prerequisites(user, course)
+    if missing:
+        raise ValidationError(
+            _("Complete these courses first: %(titles)s.")
+            % {
+                "titles": ", ".join(
+                    c.live_version.title if c.live_version else c.title for c in missing
+                )
+            },
+            code="prerequisites",
+        )
     return enroll(user, course, source=Enrollment.Source.SELF, at=at)
+
+
+def missing_prerequisites(user: User, course: Course) -> list[Course]:
+    """The published prerequisites of ``course`` that ``user`` has not completed."""
+    assert course.live_version is not None
+    required = course.live_version.outline["course"].get("prerequisites", [])
+    if not required:
+        return []
+    done = set(
+        Enrollment.objects.filter(
+            user=user, course__in=required, completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    return list(Course.objects.filter(pk__in=set(required) - done).select_related("live_version"))
 
 
 def enroll(user: User, course: Course, *, source: str, at: datetime | None = None) -> Enrollment:
