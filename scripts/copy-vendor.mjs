@@ -10,6 +10,7 @@ const target = join(root, "lectio", "static", "vendor");
 // package -> [file inside the package, name under vendor/]
 const files = {
   "htmx.org": [["dist/htmx.min.js", "htmx/htmx.min.js"], ["LICENSE", "htmx/LICENSE"]],
+  "hls.js": [["dist/hls.min.js", "hls/hls.min.js"], ["LICENSE", "hls/LICENSE"]],
 };
 
 rmSync(target, { recursive: true, force: true });

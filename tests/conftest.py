@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.cache import cache
 from pypdf import PdfWriter
 
 from lectio.accounts import services
@@ -60,6 +61,7 @@ def smtp_sink():
 @pytest.fixture(autouse=True)
 def _test_settings(settings, smtp_sink, tmp_path):
     _sink, port = smtp_sink
+    cache.clear()  # primary keys repeat across rolled-back tests; cached outlines must not
     # Each test stores media and uploads in its own folders.
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.LECTIO_UPLOAD_DIR = tmp_path / "uploads"

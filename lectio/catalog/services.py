@@ -171,7 +171,12 @@ def update_lesson(lesson: Lesson, *, content: dict[str, Any] | None = None, **fi
             raise TypeError(f"unexpected lesson field: {name}")
         setattr(lesson, name, value)
     if content is not None:
-        lesson.content = {**lesson.content, **content}
+        # Merge into what is stored, not into this (possibly stale) instance: an upload
+        # finishing meanwhile may have set the file.
+        stored = (
+            Lesson.objects.select_for_update().values_list("content", flat=True).get(pk=lesson.pk)
+        )
+        lesson.content = {**stored, **content}
     lesson.updated_at = timezone.now()
     lesson.full_clean()
     lesson.save()
@@ -197,6 +202,9 @@ def set_lesson_variant(
     """The lesson in another language: its own title and content (a page's text, a video
     with other audio, a document per language). Empty parts fall back to the lesson's."""
     _other_language(lesson.course, language)
+    lesson.variants = (
+        Lesson.objects.select_for_update().values_list("variants", flat=True).get(pk=lesson.pk)
+    )
     variant = dict(lesson.variants.get(language, {}))
     variant["title"] = title.strip()[:200]
     if content is not None:

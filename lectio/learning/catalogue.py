@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -20,7 +21,7 @@ from lectio.catalog.forms import CatalogueFilterForm
 from lectio.catalog.models import Course
 from lectio.learning import services as learning
 from lectio.learning.availability import lesson_states
-from lectio.learning.models import Enrollment
+from lectio.learning.models import Enrollment, LessonProgress
 
 COURSES_PER_PAGE = 24
 
@@ -95,12 +96,17 @@ def course_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     assert course.live_version is not None
     outline = services.localize(course.live_version.outline, request.LANGUAGE_CODE)
     if enrollment is not None:
+        rows = {p.lesson_id: p for p in LessonProgress.objects.filter(enrollment=enrollment)}
+        completed = {i for i, p in rows.items() if p.status == LessonProgress.Status.COMPLETED}
         states = lesson_states(
-            outline, enrollment, set(), timezone.now(), ZoneInfo(request.user.time_zone)
+            outline, enrollment, completed, timezone.now(), ZoneInfo(request.user.time_zone)
         )
         for module in outline["modules"]:
             for lesson in module["lessons"]:
                 lesson["state"] = states[lesson["id"]]
+                lesson["progress"] = rows.get(lesson["id"])
+                if lesson["state"].open:
+                    lesson["url"] = reverse("learning:lesson", args=[course.slug, lesson["id"]])
     return render(
         request,
         "learning/course.html",

@@ -1,13 +1,14 @@
-"""Enrolments and their access windows. (Lesson progress arrives with the learner issue.)"""
+"""Enrolments with their access windows, and each learner's progress in each lesson."""
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lectio.catalog.models import Course
+from lectio.catalog.models import Course, Lesson
 
 
 class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
@@ -34,6 +35,12 @@ class Enrollment(models.Model):
     access_starts_at = models.DateTimeField(_("access starts"), null=True, blank=True)
     access_ends_at = models.DateTimeField(_("access ends"), null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Cached by the one write path so the dashboard reads one row per course.
+    progress_percent = models.PositiveSmallIntegerField(default=0)
+    last_lesson = models.ForeignKey(
+        Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_activity_at = models.DateTimeField(null=True, blank=True)
 
     objects = EnrollmentQuerySet.as_manager()
 
@@ -55,3 +62,39 @@ class Enrollment(models.Model):
         if self.access_starts_at and moment < self.access_starts_at:
             return False
         return not (self.access_ends_at and moment >= self.access_ends_at)
+
+
+class LessonProgress(models.Model):
+    """One learner's progress in one lesson, kept up to date by ``learning.services``.
+
+    Video progress is the set of seconds actually watched (merged intervals), never the
+    furthest position; it never goes down."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    percent = models.PositiveSmallIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    # When the last report was accepted: what wall-clock time allows is counted from here.
+    last_report_at = models.DateTimeField(default=timezone.now)
+    position = models.FloatField(default=0)  # seconds into a video, or a page number
+    watched: Any = models.JSONField(default=list, blank=True)  # merged [start, end] pairs
+    watched_seconds = models.FloatField(default=0)
+    pages_seen: Any = models.JSONField(default=list, blank=True)
+    active_seconds = models.PositiveIntegerField(default=0)
+    # Last sequence number per open page (client), so a repeated report changes nothing.
+    sequence: Any = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "lesson"], name="uniq_lesson_progress")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} / {self.lesson}: {self.percent}%"

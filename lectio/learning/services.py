@@ -1,7 +1,17 @@
-"""Every write to a learner's enrolments and progress: the one write path."""
+"""Every write to a learner's enrolments and progress: the one write path.
 
+Every learning event — a video heartbeat, a page read, pages of a document seen — goes
+through ``record_progress``, which updates the lesson's progress and the enrolment's
+cached percent in one transaction, and after commit announces a completed course to the
+hooks other apps registered (``learning.hooks``).
+"""
+
+import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,8 +19,17 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from lectio.accounts.models import User
-from lectio.catalog.models import Course
-from lectio.learning.models import Enrollment
+from lectio.catalog.models import Course, CourseVersion
+from lectio.learning import hooks, intervals
+from lectio.learning.models import Enrollment, LessonProgress
+
+logger = logging.getLogger(__name__)
+
+# A video can be watched at 2x at most: no more unique seconds than twice the time passed.
+MAX_SPEED = 2.0
+# Reports arrive late and in bursts (offline queue, two tabs): a little slack.
+SLACK_SECONDS = 15.0
+DEFAULT_THRESHOLD = 0.9
 
 
 def access_window(course: Course, enrolled_at: datetime) -> tuple[datetime | None, datetime | None]:
@@ -78,3 +97,180 @@ def enroll(user: User, course: Course, *, source: str, at: datetime | None = Non
             )
     except IntegrityError:  # a second tab enrolled at the same moment
         return Enrollment.objects.get(user=user, course=course)
+
+
+# ---- Progress: the one write path -----------------------------------------------------------
+
+
+class ProgressRefused(Exception):
+    """A report that cannot apply (access closed, lesson not in the course, bad data)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Report:
+    """What a lesson page reports. ``client`` names the open page (tab) and ``seq`` counts
+    its reports, so a report sent twice (retry, offline queue) applies once."""
+
+    client: str
+    seq: int
+    position: float | None = None
+    intervals: list[Any] = field(default_factory=list)
+    active_seconds: float = 0.0
+    completed: bool = False  # a text page read to the end, or marked complete
+    pages: list[Any] = field(default_factory=list)
+
+
+def outline_of(version: CourseVersion) -> dict[str, Any]:
+    """A published outline; versions never change, so it is cached for good."""
+    key = f"lectio:outline:{version.pk}"
+    outline = cache.get(key)
+    if outline is None:
+        outline = version.outline
+        cache.set(key, outline, None)
+    return dict(outline)
+
+
+def published_lesson(course: Course, lesson_id: int) -> dict[str, Any] | None:
+    if course.live_version is None:
+        return None
+    for module in outline_of(course.live_version)["modules"]:
+        for lesson in module["lessons"]:
+            if lesson["id"] == lesson_id:
+                return dict(lesson)
+    return None
+
+
+@transaction.atomic
+def open_lesson(
+    enrollment: Enrollment, lesson_id: int, *, at: datetime | None = None
+) -> LessonProgress:
+    """A learner opens a lesson: its progress row starts (or is found) and becomes the one
+    the dashboard's Resume leads to."""
+    at = at or timezone.now()
+    progress, _created = LessonProgress.objects.get_or_create(
+        enrollment=enrollment,
+        lesson_id=lesson_id,
+        defaults={
+            "opened_at": at,
+            "last_report_at": at,
+            "status": LessonProgress.Status.IN_PROGRESS,
+        },
+    )
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        last_lesson_id=lesson_id, last_activity_at=at
+    )
+    return progress
+
+
+@transaction.atomic
+def record_progress(
+    enrollment: Enrollment, lesson_id: int, report: Report, *, at: datetime | None = None
+) -> LessonProgress:
+    """Apply one report. Impossible parts are clamped (seconds beyond the media, more
+    seconds than time allows, pages that do not exist); a report for a closed window or a
+    lesson outside the course is refused. Progress never goes down."""
+    at = at or timezone.now()
+    if not enrollment.is_open(at):
+        raise ProgressRefused(_("Your access to this course is closed."), 403)
+    lesson = published_lesson(enrollment.course, lesson_id)
+    if lesson is None:
+        raise ProgressRefused(_("This lesson is not part of the course."), 404)
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        enrollment=enrollment, lesson_id=lesson_id, defaults={"opened_at": at, "last_report_at": at}
+    )
+    if report.seq <= int(progress.sequence.get(report.client, 0)):
+        return progress  # already applied
+    elapsed = max(0.0, (at - progress.last_report_at).total_seconds())
+    was_complete = progress.status == LessonProgress.Status.COMPLETED
+    percent, complete = _apply(progress, lesson, report, elapsed)
+    progress.percent = max(progress.percent, percent)
+    progress.active_seconds += int(min(max(0.0, report.active_seconds), elapsed + SLACK_SECONDS))
+    if complete and not was_complete:
+        progress.status, progress.completed_at, progress.percent = (
+            LessonProgress.Status.COMPLETED,
+            at,
+            100,
+        )
+    elif progress.status == LessonProgress.Status.NOT_STARTED:
+        progress.status = LessonProgress.Status.IN_PROGRESS
+    progress.last_report_at = at
+    clients = {**progress.sequence, report.client: report.seq}
+    progress.sequence = dict(list(clients.items())[-20:])
+    progress.save()
+    updates: dict[str, Any] = {"last_lesson_id": lesson_id, "last_activity_at": at}
+    if complete and not was_complete:
+        updates.update(_course_progress(enrollment, at))
+    Enrollment.objects.filter(pk=enrollment.pk).update(**updates)
+    return progress
+
+
+def _apply(
+    progress: LessonProgress, lesson: dict[str, Any], report: Report, elapsed: float
+) -> tuple[int, bool]:
+    """Update the kind's own facts; return the lesson's percent and whether it is complete."""
+    content = lesson["content"]
+    if lesson["kind"] == "video":
+        duration = float(content.get("duration") or 0)
+        if duration <= 0:
+            raise ProgressRefused(_("This video has no known length yet."))
+        watched = [(float(start), float(end)) for start, end in progress.watched]
+        incoming = intervals.clean(report.intervals, duration)
+        if content.get("no_skip"):
+            # Only seconds that continue what was watched count: no jumping ahead.
+            reach, allowed = intervals.furthest_contiguous(watched), []
+            for start, end in intervals.merge(incoming):
+                if start <= reach + 2.0:
+                    allowed.append((start, end))
+                    reach = max(reach, end)
+            incoming = allowed
+        allowance = elapsed * MAX_SPEED + SLACK_SECONDS
+        merged = intervals.add(watched, incoming, allowance)
+        offered = intervals.total(intervals.subtract(intervals.merge(incoming), watched))
+        if intervals.total(merged) - intervals.total(watched) + 1e-6 < offered:
+            logger.warning(
+                "Clamped a video report: %.1f new seconds offered after %.1f s (progress %s)",
+                offered,
+                elapsed,
+                progress.pk,
+            )
+        progress.watched = [[round(s, 3), round(e, 3)] for s, e in merged]
+        progress.watched_seconds = round(intervals.total(merged), 3)
+        if report.position is not None:
+            progress.position = min(max(0.0, float(report.position)), duration)
+        share = progress.watched_seconds / duration
+        threshold = float(content.get("threshold") or DEFAULT_THRESHOLD)
+        return int(share * 100), share >= threshold
+    if lesson["kind"] in {"document", "presentation"}:
+        pages = int(content.get("page_count") or 0)
+        seen = set(progress.pages_seen) | {
+            p for p in report.pages if isinstance(p, int) and 1 <= p <= pages
+        }
+        progress.pages_seen = sorted(seen)
+        if report.position is not None and 1 <= float(report.position) <= pages:
+            progress.position = float(report.position)
+        return (len(seen) * 100 // pages if pages else 0), bool(pages) and len(seen) == pages
+    if lesson["kind"] == "page":
+        return (100 if report.completed else 0), report.completed
+    return 0, False  # quizzes and packages complete through their own apps
+
+
+def _course_progress(enrollment: Enrollment, at: datetime) -> dict[str, Any]:
+    """The enrolment's percent from its required lessons (all lessons if none is required),
+    and its completion the first time they are all done."""
+    assert enrollment.course.live_version is not None
+    lessons = [
+        les for m in outline_of(enrollment.course.live_version)["modules"] for les in m["lessons"]
+    ]
+    counted = [les["id"] for les in lessons if les["required"]] or [les["id"] for les in lessons]
+    done = LessonProgress.objects.filter(
+        enrollment=enrollment, lesson_id__in=counted, status=LessonProgress.Status.COMPLETED
+    ).count()
+    fields: dict[str, Any] = {"progress_percent": done * 100 // len(counted) if counted else 0}
+    if counted and done == len(counted) and enrollment.completed_at is None:
+        fields["completed_at"] = at
+        transaction.on_commit(lambda: hooks.course_completed(enrollment.pk))
+    return fields

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from lectio.learning import views
+from lectio.learning import lessons, views
 
 app_name = "learning"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("courses/<slug:slug>/lessons/<int:pk>/", lessons.lesson, name="lesson"),
+    path("courses/<slug:slug>/lessons/<int:pk>/complete/", lessons.complete, name="complete"),
+    path("lessons/<int:pk>/progress/", lessons.progress, name="progress"),
 ]

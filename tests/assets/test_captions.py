@@ -136,7 +136,7 @@ def test_only_authors_manage_captions(cast, video_lesson):
 def test_chapters_are_edited_as_lines_and_checked(cast, video_lesson):
     lesson, _asset = video_lesson
     client = client_for(cast.instructor)
-    base = {"lesson-title": "Intro", "lesson-required": "on"}
+    base = {"lesson-title": "Intro", "lesson-required": "on", "content-threshold": "90"}
     page = client.post(
         f"/author/lessons/{lesson.pk}/",
         {**base, "content-chapters": "0:00 Welcome\n0:20 Hazards\n0:10 Back\nsoon Later"},
@@ -191,3 +191,19 @@ def test_captions_of_a_variant_video_are_managed_on_the_variant(cast, video_less
     )
     client.post(f"/media/captions/{caption.pk}/remove/", {"lesson": lesson.pk, "language": "tr"})
     assert not Caption.objects.exists()
+
+
+def test_the_completion_threshold_and_no_skip_are_set_per_video(cast, video_lesson):
+    lesson, _asset = video_lesson
+    client_for(cast.instructor).post(
+        f"/author/lessons/{lesson.pk}/",
+        {"lesson-title": "Intro", "content-threshold": "75", "content-no_skip": "on"},
+    )
+    lesson.refresh_from_db()
+    assert (lesson.content["threshold"], lesson.content["no_skip"]) == (0.75, True)
+    outline = catalog.build_outline(lesson.course)
+    assert outline["modules"][0]["lessons"][-1]["content"]["no_skip"] is True
+    page = client_for(cast.instructor).post(
+        f"/author/lessons/{lesson.pk}/", {"lesson-title": "Intro", "content-threshold": "20"}
+    )
+    assert "greater than or equal to 50" in page.content.decode()

@@ -36,8 +36,9 @@ def new_page(browser: Browser, live_server):
     """Open pages in fresh browser sessions (one per person); all closed at teardown."""
     contexts = []
 
-    def open_page() -> Page:
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    def open_page(**options: object) -> Page:
+        # bypass_csp=True lets a test poll with wait_for_function (it evaluates strings).
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -172,3 +172,11 @@ def test_a_course_keeps_at_least_one_instructor(cast):
     course = services.create_course(title="X", by=cast.instructor)
     with pytest.raises(ValidationError):
         services.set_instructors(course, [])
+
+
+def test_content_changes_merge_into_what_is_stored_not_a_stale_copy(cast):
+    course = make_course(cast.instructor, publish=False)
+    stale = services.add_lesson(course.modules.get(), title="Video", kind_name="video")
+    services.update_lesson(Lesson.objects.get(pk=stale.pk), content={"asset": "k1"})  # elsewhere
+    services.update_lesson(stale, content={"no_skip": True})
+    assert Lesson.objects.get(pk=stale.pk).content == {"asset": "k1", "no_skip": True}

@@ -32,13 +32,33 @@ class ContentForm(forms.Form):
         ),
     )
 
+    threshold = forms.IntegerField(
+        label=gettext_lazy("Complete after watching (% of the video)"),
+        min_value=50,
+        max_value=100,
+        initial=90,
+        help_text=gettext_lazy("Unique seconds watched count; skipping ahead does not."),
+    )
+    no_skip = forms.BooleanField(
+        label=gettext_lazy("No skipping ahead"),
+        required=False,
+        help_text=gettext_lazy(
+            "Learners cannot seek past the furthest point they have watched (for mandatory "
+            "lessons)."
+        ),
+    )
+
     def __init__(
         self, data: Any = None, *, initial: dict[str, Any] | None = None, **kwargs: Any
     ) -> None:
         content = dict(initial or {})
         chapters = content.get("chapters") or []
         content["chapters"] = "\n".join(f"{format_time(c['t'])} {c['title']}" for c in chapters)
+        content["threshold"] = round(float(content.get("threshold", 0.9)) * 100)
         super().__init__(data, initial=content, **kwargs)
+
+    def clean_threshold(self) -> float:
+        return int(self.cleaned_data["threshold"]) / 100
 
     def clean_chapters(self) -> list[dict[str, Any]]:
         chapters: list[dict[str, Any]] = []
@@ -68,7 +88,12 @@ class ContentForm(forms.Form):
 
 
 def snapshot(content: dict[str, Any]) -> dict[str, Any]:
-    return {**kinds.media_snapshot(content), "chapters": content.get("chapters", [])}
+    return {
+        **kinds.media_snapshot(content),
+        "chapters": content.get("chapters", []),
+        "threshold": content.get("threshold", 0.9),
+        "no_skip": bool(content.get("no_skip", False)),
+    }
 
 
 def problems(content: dict[str, Any]) -> list[str]:

@@ -1,0 +1,153 @@
+"""The lesson page and the progress endpoint the player reports to."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from lectio.assets.models import Asset, Caption
+from lectio.catalog import services as catalog
+from lectio.learning import services
+from lectio.learning.models import Enrollment, LessonProgress
+from tests.helpers import client_for, make_course
+
+
+@pytest.fixture
+def course_with_video(cast):
+    course = make_course(cast.instructor, pages=1, publish=False)
+    asset = Asset.objects.create(
+        course=course,
+        kind="video",
+        original_name="v.mp4",
+        size=1,
+        status="ready",
+        duration=60,
+        output="assets/x/r1",
+    )
+    Caption.objects.create(asset=asset, language="en", file="assets/x/captions/en.vtt")
+    video = catalog.add_lesson(course.modules.get(), title="Briefing", kind_name="video")
+    catalog.update_lesson(
+        video, content={"asset": str(asset.key), "chapters": [{"t": 0, "title": "Start"}]}
+    )
+    catalog.publish_course(course, by=cast.instructor)
+    course.refresh_from_db()
+    enrollment = services.enroll(cast.learner, course, source="self")
+    return course, enrollment, course.lessons.get(title="Page 1"), video
+
+
+def _beat(client, lesson, **fields):
+    data = {
+        "client": "tab",
+        "seq": "1",
+        "position": "0",
+        "intervals": "[]",
+        "active_seconds": "0",
+        **fields,
+    }
+    return client.post(f"/learn/lessons/{lesson.pk}/progress/", data)
+
+
+def test_a_text_page_is_read_and_marked_complete(cast, course_with_video):
+    course, enrollment, page, _video = course_with_video
+    client = client_for(cast.learner)
+    html = client.get(f"/learn/courses/{course.slug}/lessons/{page.pk}/").content.decode()
+    assert "<p>Text 1</p>" in html and "I have read this" in html
+    response = client.post(f"/learn/courses/{course.slug}/lessons/{page.pk}/complete/")
+    assert response.status_code == 302
+    assert LessonProgress.objects.get(enrollment=enrollment, lesson=page).status == "completed"
+    assert Enrollment.objects.get(pk=enrollment.pk).progress_percent == 50
+
+
+def test_the_video_page_carries_the_player_and_signed_media(
+    cast, course_with_video, django_assert_max_num_queries
+):
+    course, _enrollment, _page, video = course_with_video
+    client = client_for(cast.learner)
+    client.get(f"/learn/courses/{course.slug}/lessons/{video.pk}/")
+    with django_assert_max_num_queries(14):
+        html = client.get(f"/learn/courses/{course.slug}/lessons/{video.pk}/").content.decode()
+    assert "data-player" in html and "/hls/master.m3u8" in html and "/video.mp4" in html
+    assert '<track kind="captions" srclang="en"' in html
+    assert 'data-seek="0"' in html
+
+
+def test_the_progress_endpoint_records_a_heartbeat_in_a_handful_of_queries(
+    cast, course_with_video, django_assert_max_num_queries
+):
+    _course, enrollment, _page, video = course_with_video
+    services.open_lesson(enrollment, video.pk, at=timezone.now() - timedelta(seconds=30))
+    client = client_for(cast.learner)
+    with django_assert_max_num_queries(10):
+        response = _beat(
+            client, video, intervals=json.dumps([[0, 20]]), position="20", active_seconds="20"
+        )
+    assert response.json() == {
+        "status": "in_progress",
+        "percent": 33,
+        "watched_seconds": 20.0,
+        "position": 20.0,
+    }
+    # The same report again (a retry) changes nothing.
+    assert (
+        _beat(client, video, intervals=json.dumps([[0, 20]]), position="20").json()[
+            "watched_seconds"
+        ]
+        == 20
+    )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"seq": "x", "position": "nan", "intervals": "{not json", "active_seconds": "1e999"},
+        {"intervals": json.dumps([["a", "b"], [1]]), "pages": json.dumps({"1": 2})},
+    ],
+)
+def test_malformed_reports_are_harmless(cast, course_with_video, fields):
+    _course, _enrollment, _page, video = course_with_video
+    response = _beat(client_for(cast.learner), video, **fields)
+    assert response.status_code == 200
+
+
+def test_someone_not_enrolled_or_a_closed_window_gets_a_clear_refusal(cast, course_with_video):
+    course, enrollment, page, video = course_with_video
+    assert _beat(client_for(cast.outsider), video).status_code == 404
+    assert (
+        client_for(cast.outsider)
+        .get(f"/learn/courses/{course.slug}/lessons/{video.pk}/")
+        .status_code
+        == 404
+    )
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        access_ends_at=timezone.now() - timedelta(days=1)
+    )
+    client = client_for(cast.learner)
+    refused = _beat(client, video)
+    assert refused.status_code == 403 and "closed" in refused.json()["error"]
+    page_html = client.get(f"/learn/courses/{course.slug}/lessons/{page.pk}/")
+    assert page_html.status_code == 403
+    assert "Your access ended on" in page_html.content.decode()
+    assert "data-player" not in page_html.content.decode()
+
+
+def test_a_locked_lesson_says_why(cast):
+    course = make_course(cast.instructor, pages=2, sequential=True)
+    services.enroll(cast.learner, course, source="self")
+    second = course.lessons.get(title="Page 2")
+    response = client_for(cast.learner).get(f"/learn/courses/{course.slug}/lessons/{second.pk}/")
+    assert response.status_code == 403
+    assert "Complete “Page 1” first." in response.content.decode()
+
+
+def test_the_course_page_and_dashboard_show_progress_and_resume(cast, course_with_video):
+    course, _enrollment, page, video = course_with_video
+    client = client_for(cast.learner)
+    client.post(f"/learn/courses/{course.slug}/lessons/{page.pk}/complete/")
+    client.get(f"/learn/courses/{course.slug}/lessons/{video.pk}/")
+    course_page = client.get(f"/courses/{course.slug}/").content.decode()
+    assert f'href="/learn/courses/{course.slug}/lessons/{video.pk}/"' in course_page
+    assert "Completed" in course_page
+    dashboard = client.get("/learn/").content.decode()
+    assert 'value="50"' in dashboard
+    assert f'href="/learn/courses/{course.slug}/lessons/{video.pk}/">Resume' in dashboard
