@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 lectio/static/vendor/.installed: package.json package-lock.json scripts/copy-vendor.mjs
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --omit=optional --no-audit --no-fund --loglevel=error
 	node scripts/copy-vendor.mjs
 	touch $@
 

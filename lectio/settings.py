@@ -162,6 +162,9 @@ else:
                     "PRAGMA busy_timeout=20000;"
                 ),
             },
+            # Tests use a file too (not Django's in-memory default), so the browser tests'
+            # live server and the test itself wait for each other's locks as in production.
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

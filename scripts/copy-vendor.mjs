@@ -1,6 +1,6 @@
 // Copy the browser libraries installed by `npm ci` into lectio/static/vendor/.
 // Their code is never committed: the lockfile pins them, this script places them.
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,6 +11,12 @@ const target = join(root, "lectio", "static", "vendor");
 const files = {
   "htmx.org": [["dist/htmx.min.js", "htmx/htmx.min.js"], ["LICENSE", "htmx/LICENSE"]],
   "hls.js": [["dist/hls.min.js", "hls/hls.min.js"], ["LICENSE", "hls/LICENSE"]],
+  "pdfjs-dist": [
+    ["build/pdf.min.mjs", "pdfjs/pdf.min.mjs"],
+    ["build/pdf.worker.min.mjs", "pdfjs/pdf.worker.min.mjs"],
+    ["standard_fonts", "pdfjs/standard_fonts"],
+    ["LICENSE", "pdfjs/LICENSE"],
+  ],
 };
 
 rmSync(target, { recursive: true, force: true });
@@ -18,7 +24,7 @@ for (const [pkg, entries] of Object.entries(files)) {
   for (const [source, name] of entries) {
     const destination = join(target, name);
     mkdirSync(dirname(destination), { recursive: true });
-    copyFileSync(join(root, "node_modules", pkg, source), destination);
+    cpSync(join(root, "node_modules", pkg, source), destination, { recursive: true });
   }
 }
 console.log(`Copied browser libraries into ${target}`);

@@ -32,7 +32,7 @@ def browser() -> Browser:
 
 
 @pytest.fixture
-def new_page(browser: Browser, live_server):
+def new_page(browser: Browser, live_server, transactional_db):
     """Open pages in fresh browser sessions (one per person); all closed at teardown."""
     contexts = []
 
@@ -45,7 +45,12 @@ def new_page(browser: Browser, live_server):
         return page
 
     yield open_page
+    # Closed before the database is flushed, with the network cut first, so no late
+    # heartbeat, beacon or media request reaches the server during the flush.
     for context in contexts:
+        context.route("**/*", lambda route: route.abort())
+        for page in context.pages:
+            page.goto("about:blank")
         context.close()
 
 

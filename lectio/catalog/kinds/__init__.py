@@ -11,6 +11,9 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+from django import forms
+from django.utils.translation import gettext_lazy
+
 # Facts about an uploaded file by its key (status, duration, pages…). The assets app
 # provides them at start-up; catalog cannot import it (it sits below assets).
 MediaFacts = Callable[[str], dict[str, Any] | None]
@@ -25,6 +28,14 @@ def media_facts(key: str | None) -> dict[str, Any] | None:
     if not key or not _media_facts:
         return None
     return _media_facts[0](key)
+
+
+class DownloadForm(forms.Form):
+    """The content form of documents and slide decks."""
+
+    download = forms.BooleanField(
+        label=gettext_lazy("Learners may download the file"), required=False, initial=True
+    )
 
 
 def media_snapshot(content: dict[str, Any]) -> dict[str, Any]:

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 
 from lectio.catalog import kinds
 
-ContentForm = None
+ContentForm = kinds.DownloadForm
 
 
 def snapshot(content: dict[str, Any]) -> dict[str, Any]:
-    return kinds.media_snapshot(content)
+    return {**kinds.media_snapshot(content), "download": bool(content.get("download", True))}
 
 
 def problems(content: dict[str, Any]) -> list[str]:

@@ -1,7 +1,9 @@
 // The video player: HLS (hls.js, or the browser's own), resume, speed, chapters,
 // transcript, keyboard, no-skip lessons, and accurate progress reports.
-// Reports carry the seconds actually watched; they are queued in localStorage until the
-// server confirms them, so a reload or a dropped connection loses nothing.
+// Reports carry the seconds actually watched; progress.js queues them until the server
+// confirms them, so a reload or a dropped connection loses nothing.
+
+import { reporter } from "./progress.js";
 
 const root = document.querySelector("[data-player]");
 if (root) start(root);
@@ -13,9 +15,10 @@ function start(root) {
   const status = root.querySelector("[data-status]");
   const notice = root.querySelector("[data-notice]");
   const noSkip = root.dataset.noSkip === "1";
-  const client = crypto.randomUUID();
-  const queueKey = `lectio-progress:${url}`;
-  let seq = 0;
+  const reports = reporter(url, token, (answer) => {
+    const percent = status.querySelector("[data-percent]");
+    if (percent) percent.textContent = String(answer.percent);
+  });
   let furthest = parseFloat(root.dataset.furthest) || 0;
   let segmentStart = null; // where the current stretch of playing began
   let lastTime = 0;
@@ -103,67 +106,31 @@ function start(root) {
     const now = performance.now();
     if (!video.paused) active += (now - lastTick) / 1000;
     lastTick = now;
-    if (!pending.length && active < 1) return null;
-    const report = {
-      client,
-      seq: String(++seq),
+    if (!pending.length && active < 1) return;
+    reports.queue({
       position: String(video.currentTime),
-      intervals: JSON.stringify(pending),
+      intervals: pending,
       active_seconds: String(Math.round(active)),
-    };
+    });
     pending = [];
     active = 0;
-    const queue = JSON.parse(localStorage.getItem(queueKey) || "[]");
-    queue.push(report);
-    localStorage.setItem(queueKey, JSON.stringify(queue));
-    return report;
   }
 
-  function form(report) {
-    const data = new FormData();
-    data.set("csrfmiddlewaretoken", token);
-    for (const [name, value] of Object.entries(report)) data.set(name, value);
-    return data;
-  }
-
-  let sending = false;
-  async function send() {
+  function send() {
     take();
-    if (sending) return;
-    sending = true;
-    try {
-      let queue = JSON.parse(localStorage.getItem(queueKey) || "[]");
-      while (queue.length) {
-        const response = await fetch(url, { method: "POST", body: form(queue[0]) });
-        if (response.status >= 500) break; // try again later
-        if (response.ok) {
-          const answer = await response.json();
-          const percent = status.querySelector("[data-percent]");
-          if (percent) percent.textContent = String(answer.percent);
-        }
-        queue = JSON.parse(localStorage.getItem(queueKey) || "[]").slice(1);
-        localStorage.setItem(queueKey, JSON.stringify(queue));
-      }
-    } catch {
-      // Offline: the queue waits for the next tick or the "online" event.
-    } finally {
-      sending = false;
-    }
+    reports.flush();
   }
 
   setInterval(() => {
     if (!video.paused) send();
   }, 10000);
-  window.addEventListener("online", send);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") {
       take();
-      for (const report of JSON.parse(localStorage.getItem(queueKey) || "[]")) {
-        navigator.sendBeacon(url, form(report)); // repeats are harmless: client + seq
-      }
+      reports.beacon(); // repeats are harmless: client + seq
     }
   });
-  send(); // anything left from an earlier visit
+  reports.flush(); // anything left from an earlier visit
 
   // Chapters.
   for (const button of root.querySelectorAll("[data-seek]")) {
