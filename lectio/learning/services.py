@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from lectio.accounts.models import User
 from lectio.catalog.models import Course, CourseVersion
 from lectio.learning import hooks, intervals
-from lectio.learning.models import Enrollment, LessonProgress
+from lectio.learning.models import AccessChange, Enrollment, LessonProgress
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +97,46 @@ def enroll(user: User, course: Course, *, source: str, at: datetime | None = Non
             )
     except IntegrityError:  # a second tab enrolled at the same moment
         return Enrollment.objects.get(user=user, course=course)
+
+
+@transaction.atomic
+def enroll_people(course: Course, people: list[User], *, at: datetime | None = None) -> int:
+    """An administrator enrols people (already enrolled ones are left as they are)."""
+    if course.live_version is None:
+        raise ValidationError(_("Publish the course before enrolling people."), code="draft")
+    before = Enrollment.objects.filter(course=course).count()
+    for person in people:
+        enroll(person, course, source=Enrollment.Source.ADMIN, at=at)
+    return Enrollment.objects.filter(course=course).count() - before
+
+
+@transaction.atomic
+def change_access(
+    enrollment: Enrollment,
+    *,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    by: User,
+    reason: str,
+) -> AccessChange:
+    """Extend or shorten an enrolment's access window; the change is recorded with its reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the access changes.")})
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The end must come after the start.")})
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    change = AccessChange.objects.create(
+        enrollment=enrollment,
+        changed_by=by,
+        old_starts_at=enrollment.access_starts_at,
+        old_ends_at=enrollment.access_ends_at,
+        new_starts_at=starts_at,
+        new_ends_at=ends_at,
+        reason=reason.strip(),
+    )
+    enrollment.access_starts_at, enrollment.access_ends_at = starts_at, ends_at
+    enrollment.save(update_fields=["access_starts_at", "access_ends_at"])
+    return change
 
 
 # ---- Progress: the one write path -----------------------------------------------------------
