@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lectio.accounts import permissions
 
@@ -15,6 +16,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         items.append((_("My learning"), reverse("learning:dashboard")))
         items.append((_("Catalogue"), reverse("courses:catalogue")))
+        items.append(
+            (pgettext_lazy("learning record", "Transcript"), reverse("learning:transcript"))
+        )
         if permissions.is_instructor(user):
             items.append((_("Authoring"), reverse("authoring:home")))
         if permissions.can_manage_people(user):

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from lectio.learning import enrolments, lessons, views
+from lectio.learning import enrolments, lessons, transcript, views
 
 app_name = "learning"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("transcript/", transcript.transcript, name="transcript"),
+    path("transcript.csv", transcript.transcript_csv, name="transcript_csv"),
+    path("transcript.pdf", transcript.transcript_pdf, name="transcript_pdf"),
     path("courses/<slug:slug>/lessons/<int:pk>/", lessons.lesson, name="lesson"),
     path("courses/<slug:slug>/lessons/<int:pk>/complete/", lessons.complete, name="complete"),
     path("lessons/<int:pk>/progress/", lessons.progress, name="progress"),

@@ -1,0 +1,132 @@
+"""A learner's transcript: every course with its dates, progress and learning time,
+on a page and as CSV or PDF (scores join when assessments exist)."""
+
+import csv
+from datetime import datetime
+from io import BytesIO
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_safe
+
+from lectio.accounts.permissions import AuthenticatedRequest
+from lectio.learning.models import Enrollment
+
+
+def _rows(request: AuthenticatedRequest) -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.filter(user=request.user, course__live_version__isnull=False)
+        .select_related("course__live_version")
+        .defer("course__live_version__outline", "course__live_version__search_text")
+        .annotate(seconds=Sum("progress__active_seconds"))
+        .order_by("-enrolled_at")
+    )
+
+
+def _hours(seconds: int | None) -> str:
+    minutes = round((seconds or 0) / 60)
+    return f"{minutes // 60}:{minutes % 60:02}"
+
+
+def _date(value: datetime | None) -> str:
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT") if value else ""
+
+
+def _seconds(enrollment: Enrollment) -> int:
+    return int(getattr(enrollment, "seconds", 0) or 0)  # annotated by _rows
+
+
+@require_safe
+def transcript(request: AuthenticatedRequest) -> HttpResponse:
+    enrollments = list(_rows(request))
+    rows = [{"enrollment": e, "hours": _hours(_seconds(e))} for e in enrollments]
+    total = sum(_seconds(e) for e in enrollments)
+    return render(request, "learning/transcript.html", {"rows": rows, "total": _hours(total)})
+
+
+def _table(request: AuthenticatedRequest) -> list[list[str]]:
+    header = [_("Course"), _("Enrolled"), _("Completed"), _("Progress"), _("Learning time (h:mm)")]
+    body = [
+        [
+            row.course.live_version.title if row.course.live_version else row.course.title,
+            _date(row.enrolled_at),
+            _date(row.completed_at),
+            f"{row.progress_percent}%",
+            _hours(_seconds(row)),
+        ]
+        for row in _rows(request)
+    ]
+    return [header, *body]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_safe
+def transcript_csv(request: AuthenticatedRequest) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in _table(request)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="transcript.csv"'
+    return response
+
+
+@require_safe
+def transcript_pdf(request: AuthenticatedRequest) -> FileResponse:
+    import reportlab
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    # Vera (shipped with reportlab) covers Latin-1; DejaVu, where installed, also Turkish.
+    font, path = "Vera", f"{reportlab.__path__[0]}/fonts/Vera.ttf"
+    for candidate in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",):
+        try:
+            pdfmetrics.registerFont(TTFont("DejaVu", candidate))
+            font = "DejaVu"
+            break
+        except Exception:  # noqa: S112 - a missing system font: fall back to Vera
+            continue
+    if font == "Vera":
+        pdfmetrics.registerFont(TTFont("Vera", path))
+    styles = getSampleStyleSheet()
+    for style in styles.byName.values():
+        style.fontName = font
+    out = BytesIO()
+    document = SimpleDocTemplate(
+        out, pagesize=landscape(A4), title=pgettext("learning record", "Transcript")
+    )
+    user: Any = request.user
+    table = Table(_table(request), repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eefb")),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#cfd4db")),
+            ]
+        )
+    )
+    document.build(
+        [
+            Paragraph(_("Transcript of %(name)s") % {"name": user.full_name}, styles["Title"]),
+            Paragraph(_date(timezone.now()), styles["Normal"]),
+            Spacer(1, 12),
+            table,
+        ]
+    )
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename="transcript.pdf", content_type="application/pdf"
+    )
