@@ -188,6 +188,10 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
     },
     "assets.sweep_stuck": {"task": "lectio.assets.tasks.sweep_stuck_assets", "every": 600},
     "assets.prune_uploads": {"task": "lectio.assets.tasks.prune_stale_uploads", "every": 3600},
+    "learning.video_engagement": {
+        "task": "lectio.learning.tasks.aggregate_video_engagement",
+        "every": 900,
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

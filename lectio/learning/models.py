@@ -121,3 +121,30 @@ class AccessChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment}: {self.old_ends_at} → {self.new_ends_at}"
+
+
+class WatchSegment(models.Model):
+    """A stretch of a video someone played, as reported (rewatches included). An
+    append-only log the worker folds into VideoEngagement and then deletes."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    start = models.FloatField()
+    end = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id}: {self.start}-{self.end}"
+
+
+class VideoEngagement(models.Model):
+    """Per-second engagement of a video lesson, computed by the worker: how often each
+    second was played (rewatches included) and by how many people."""
+
+    lesson = models.OneToOneField(Lesson, on_delete=models.CASCADE, related_name="engagement")
+    duration = models.FloatField(default=0)
+    plays: Any = models.JSONField(default=list)  # plays of second i, rewatches included
+    viewers: Any = models.JSONField(default=list)  # people who watched second i
+    people = models.PositiveIntegerField(default=0)  # people who watched any of it
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"engagement of {self.lesson_id}"

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from lectio.accounts.models import User
 from lectio.catalog.models import Course, CourseVersion
 from lectio.learning import hooks, intervals
-from lectio.learning.models import AccessChange, Enrollment, LessonProgress
+from lectio.learning.models import AccessChange, Enrollment, LessonProgress, WatchSegment
 
 logger = logging.getLogger(__name__)
 
@@ -268,6 +268,11 @@ def _apply(
                     reach = max(reach, end)
             incoming = allowed
         allowance = elapsed * MAX_SPEED + SLACK_SECONDS
+        if incoming and intervals.total(intervals.merge(incoming)) <= allowance:
+            # The engagement log keeps what was played, rewatches too (forged excess is not).
+            WatchSegment.objects.bulk_create(
+                [WatchSegment(lesson_id=progress.lesson_id, start=s, end=e) for s, e in incoming]
+            )
         merged = intervals.add(watched, incoming, allowance)
         offered = intervals.total(intervals.subtract(intervals.merge(incoming), watched))
         if intervals.total(merged) - intervals.total(watched) + 1e-6 < offered:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lectio.learning import enrolments, lessons, transcript, views
+from lectio.learning import analytics, enrolments, lessons, transcript, views
 
 app_name = "learning"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("courses/<slug:slug>/lessons/<int:pk>/", lessons.lesson, name="lesson"),
     path("courses/<slug:slug>/lessons/<int:pk>/complete/", lessons.complete, name="complete"),
     path("lessons/<int:pk>/progress/", lessons.progress, name="progress"),
+    path("lessons/<int:pk>/analytics/", analytics.lesson_analytics, name="lesson_analytics"),
     path("courses/<slug:slug>/enrolments/", enrolments.course_enrolments, name="enrolments"),
     path("enrolments/<int:pk>/access/", enrolments.enrolment_access, name="enrolment_access"),
 ]
