@@ -101,12 +101,16 @@ def course_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         states = lesson_states(
             outline, enrollment, completed, timezone.now(), ZoneInfo(request.user.time_zone)
         )
+        minutes_left = 0.0
         for module in outline["modules"]:
             for lesson in module["lessons"]:
                 lesson["state"] = states[lesson["id"]]
                 lesson["progress"] = rows.get(lesson["id"])
                 if lesson["state"].open:
                     lesson["url"] = reverse("learning:lesson", args=[course.slug, lesson["id"]])
+                if lesson["id"] not in completed:
+                    minutes_left += _minutes(lesson)
+        outline["minutes_left"] = round(minutes_left)
     return render(
         request,
         "learning/course.html",
@@ -117,6 +121,16 @@ def course_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "missing": [] if enrollment else learning.missing_prerequisites(request.user, course),
         },
     )
+
+
+def _minutes(lesson: dict[str, object]) -> float:
+    """A lesson's estimated minutes: the author's estimate, else a video's length."""
+    estimate = lesson.get("estimated_minutes")
+    if isinstance(estimate, int | float) and estimate:
+        return float(estimate)
+    content = lesson.get("content") or {}
+    duration = content.get("duration") if isinstance(content, dict) else None
+    return float(duration) / 60 if duration else 0.0
 
 
 @require_POST

@@ -151,3 +151,13 @@ def test_the_course_page_and_dashboard_show_progress_and_resume(cast, course_wit
     dashboard = client.get("/learn/").content.decode()
     assert 'value="50"' in dashboard
     assert f'href="/learn/courses/{course.slug}/lessons/{video.pk}/">Resume' in dashboard
+
+
+def test_the_course_page_estimates_the_time_left(cast, course_with_video):
+    course, _enrollment, page, _video = course_with_video
+    catalog.update_lesson(page, estimated_minutes=5)
+    catalog.publish_course(course, by=cast.instructor)
+    client = client_for(cast.learner)
+    assert "About 6 minutes left" in client.get(f"/courses/{course.slug}/").content.decode()
+    client.post(f"/learn/courses/{course.slug}/lessons/{page.pk}/complete/")
+    assert "About 1 minute left" in client.get(f"/courses/{course.slug}/").content.decode()
