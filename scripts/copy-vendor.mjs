@@ -10,7 +10,12 @@ const target = join(root, "lectio", "static", "vendor");
 // package -> [file inside the package, name under vendor/]
 const files = {
   "htmx.org": [["dist/htmx.min.js", "htmx/htmx.min.js"], ["LICENSE", "htmx/LICENSE"]],
-  "hls.js": [["dist/hls.min.js", "hls/hls.min.js"], ["LICENSE", "hls/LICENSE"]],
+  // The source map too: the script names it, and collectstatic checks that it exists.
+  "hls.js": [
+    ["dist/hls.min.js", "hls/hls.min.js"],
+    ["dist/hls.min.js.map", "hls/hls.min.js.map"],
+    ["LICENSE", "hls/LICENSE"],
+  ],
   "pdfjs-dist": [
     ["build/pdf.min.mjs", "pdfjs/pdf.min.mjs"],
     ["build/pdf.worker.min.mjs", "pdfjs/pdf.worker.min.mjs"],
