@@ -12,5 +12,10 @@ def test_collectstatic_builds_the_manifest(settings, tmp_path):
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
-    for name in ("css/lectio.css", "js/player.js", "vendor/hls/hls.min.js", "vendor/pdfjs/pdf.min.mjs"):
+    for name in (
+        "css/lectio.css",
+        "js/player.js",
+        "vendor/hls/hls.min.js",
+        "vendor/pdfjs/pdf.min.mjs",
+    ):
         assert f'"{name}"' in manifest, name
