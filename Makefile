@@ -49,9 +49,10 @@ test: setup system-deps
 	$(BIN)/python -m pytest
 
 ## lint: ruff (with Django and time-zone rules), formatting, mypy --strict with django-stubs
-## bench: the benchmarks in bench/ (today: transcoding speed of a 1-minute 720p clip)
+## bench: the benchmarks in bench/ (transcoding speed; learners under load)
 bench: setup
 	$(BIN)/python bench/transcode.py --seconds 60
+	$(BIN)/python bench/learner_load.py --learners 50 --seconds 30
 
 lint: setup
 	$(BIN)/ruff check .
