@@ -24,7 +24,7 @@ from lectio.learning.models import Enrollment, LessonProgress
 
 def _enrollment(request: AuthenticatedRequest, course: Course) -> Enrollment:
     enrollment = (
-        Enrollment.objects.select_related("course__live_version")
+        Enrollment.objects.select_related("user", "course__live_version")
         .filter(user=request.user, course=course)
         .first()
     )
@@ -127,7 +127,7 @@ def progress(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """A player's report (also as a beacon when the page is hidden)."""
     lesson = get_object_or_404(Lesson.objects.only("pk", "course_id"), pk=pk)
     enrollment = (
-        Enrollment.objects.select_related("course__live_version")
+        Enrollment.objects.select_related("user", "course__live_version")
         .filter(user=request.user, course_id=lesson.course_id)
         .first()
     )

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from lectio.accounts.models import User
 from lectio.catalog.models import Course, CourseVersion
 from lectio.learning import hooks, intervals
+from lectio.learning.availability import lesson_states
 from lectio.learning.models import AccessChange, Enrollment, LessonProgress, WatchSegment
 
 logger = logging.getLogger(__name__)
@@ -219,6 +221,8 @@ def record_progress(
     lesson = published_lesson(enrollment.course, lesson_id)
     if lesson is None:
         raise ProgressRefused(_("This lesson is not part of the course."), 404)
+    if locked := _locked(enrollment, lesson_id, at):
+        raise ProgressRefused(locked, 403)
     progress, _created = LessonProgress.objects.select_for_update().get_or_create(
         enrollment=enrollment, lesson_id=lesson_id, defaults={"opened_at": at, "last_report_at": at}
     )
@@ -246,6 +250,26 @@ def record_progress(
         updates.update(_course_progress(enrollment, at))
     Enrollment.objects.filter(pk=enrollment.pk).update(**updates)
     return progress
+
+
+def _locked(enrollment: Enrollment, lesson_id: int, at: datetime) -> str:
+    """Why the lesson is not open to this learner now ("" when it is): the same rules as
+    the course page (linear order, drip release)."""
+    assert enrollment.course.live_version is not None
+    outline = outline_of(enrollment.course.live_version)
+    completed: set[int] = set()
+    if outline["course"]["sequential"]:  # only then do completed lessons matter
+        completed = set(
+            LessonProgress.objects.filter(
+                enrollment=enrollment, status=LessonProgress.Status.COMPLETED
+            ).values_list("lesson_id", flat=True)
+        )
+    try:
+        zone = ZoneInfo(enrollment.user.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    state = lesson_states(outline, enrollment, completed, at, zone)[lesson_id]
+    return "" if state.open else state.reason
 
 
 def _apply(

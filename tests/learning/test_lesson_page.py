@@ -135,9 +135,15 @@ def test_a_locked_lesson_says_why(cast):
     course = make_course(cast.instructor, pages=2, sequential=True)
     services.enroll(cast.learner, course, source="self")
     second = course.lessons.get(title="Page 2")
-    response = client_for(cast.learner).get(f"/learn/courses/{course.slug}/lessons/{second.pk}/")
+    client = client_for(cast.learner)
+    response = client.get(f"/learn/courses/{course.slug}/lessons/{second.pk}/")
     assert response.status_code == 403
     assert "Complete “Page 1” first." in response.content.decode()
+    # Nor can it be completed around the page: the endpoint and the form refuse it too.
+    refused = _beat(client, second, completed="1")
+    assert refused.status_code == 403 and "Page 1" in refused.json()["error"]
+    client.post(f"/learn/courses/{course.slug}/lessons/{second.pk}/complete/")
+    assert not LessonProgress.objects.filter(lesson=second).exists()
 
 
 def test_the_course_page_and_dashboard_show_progress_and_resume(cast, course_with_video):

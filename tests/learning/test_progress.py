@@ -178,3 +178,33 @@ def test_document_pages_count_once_and_complete_the_lesson(cast):
     services.record_progress(enrollment, handbook.pk, _report(2, pages=[3]), at=T0)
     assert _progress(enrollment, handbook).status == "completed"
     assert Enrollment.objects.get(pk=enrollment.pk).completed_at is not None
+
+
+def test_a_locked_lesson_takes_no_progress(cast):
+    course = make_course(cast.instructor, pages=2, sequential=True)
+    enrollment = services.enroll(cast.learner, course, source="self", at=T0)
+    second = course.lessons.get(title="Page 2")
+    with pytest.raises(ProgressRefused) as refused:
+        services.record_progress(enrollment, second.pk, _report(1, completed=True), at=T0)
+    assert refused.value.status == 403 and "Page 1" in str(refused.value)
+    assert not LessonProgress.objects.filter(lesson=second).exists()
+    first = course.lessons.get(title="Page 1")
+    services.record_progress(enrollment, first.pk, _report(1, completed=True), at=T0)
+    services.record_progress(enrollment, second.pk, _report(2, completed=True), at=T0)
+    assert Enrollment.objects.get(pk=enrollment.pk).completed_at == T0
+
+
+def test_a_lesson_before_its_drip_date_takes_no_progress(cast):
+    course = make_course(cast.instructor, pages=1, publish=False)
+    catalog.update_lesson(course.lessons.get(), opens_after_days=7)
+    catalog.publish_course(course, by=cast.instructor)
+    course.refresh_from_db()
+    enrollment = services.enroll(cast.learner, course, source="self", at=T0)
+    with pytest.raises(ProgressRefused):
+        services.record_progress(
+            enrollment, course.lessons.get().pk, _report(1, completed=True), at=T0
+        )
+    later = T0 + timedelta(days=7)
+    services.record_progress(
+        enrollment, course.lessons.get().pk, _report(2, completed=True), at=later
+    )
