@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import threading
+import time
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -35,6 +37,7 @@ def browser() -> Browser:
 def new_page(browser: Browser, live_server, transactional_db):
     """Open pages in fresh browser sessions (one per person); all closed at teardown."""
     contexts = []
+    threads_before = threading.active_count()  # the live server answers each request in a thread
 
     def open_page(**options: object) -> Page:
         # bypass_csp=True lets a test poll with wait_for_function (it evaluates strings).
@@ -52,6 +55,11 @@ def new_page(browser: Browser, live_server, transactional_db):
         for page in context.pages:
             page.goto("about:blank")
         context.close()
+    # Requests already under way finish in their server threads; wait for them, so none
+    # holds a lock while the database is flushed (PostgreSQL would detect a deadlock).
+    deadline = time.monotonic() + 10
+    while threading.active_count() > threads_before and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 @pytest.fixture
