@@ -48,7 +48,11 @@ def test_demo_creates_a_realistic_organisation_once(db, settings, monkeypatch):
     ]
     assert all(c.live_version.lesson_count >= 3 for c in courses)
     assert all(c.live_version.title_in("tr") != c.live_version.title for c in courses)
-    assert Enrollment.objects.filter(user__email="learner@example.com").count() == 1
+    mine = Enrollment.objects.filter(user__email="learner@example.com")
+    assert mine.count() == 3 and all(e.due_at for e in mine)
+    assert sum(e.is_overdue() for e in mine) == 1
+    active = User.objects.filter(is_active=True).count()
+    assert Enrollment.objects.filter(mandatory=True).count() == active + 1
     # Each course gets a generated video (chapters, English and Turkish captions), a PDF
     # handbook and a slide deck, queued for the worker, and is republished when they are ready.
     assert Asset.objects.filter(kind="video", status="queued").count() == 3

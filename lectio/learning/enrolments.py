@@ -1,5 +1,6 @@
 """Administrators manage a course's enrolments: enrol people, change access windows."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lectio.accounts.forms import AddMembersForm
@@ -18,6 +20,22 @@ from lectio.learning.models import Enrollment
 
 PER_PAGE = 50
 administrators_only = requires(is_administrator)
+
+
+class EnrolForm(AddMembersForm):
+    due_on = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        help_text=_("Optional. Due at the end of that day in each person's own time zone."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    mandatory = forms.BooleanField(label=_("Mandatory"), required=False)
+
+    def clean_due_on(self) -> date | None:
+        due_on: date | None = self.cleaned_data["due_on"]
+        if due_on is not None and due_on < timezone.localdate():
+            raise forms.ValidationError(_("The due date has already passed."))
+        return due_on
 
 
 class AccessForm(forms.Form):
@@ -38,10 +56,13 @@ class AccessForm(forms.Form):
 @administrators_only
 def course_enrolments(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(Course.objects.select_related("live_version"), slug=slug)
-    form = AddMembersForm(request.POST or None)
+    form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            added = services.enroll_people(course, form.cleaned_data["emails"])
+            added = services.enroll_people(
+                course, data["emails"], due_on=data["due_on"], mandatory=data["mandatory"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

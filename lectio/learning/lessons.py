@@ -66,6 +66,8 @@ def lesson(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
             [(float(a), float(b)) for a, b in opened.watched]
         )
         context.update(_media(request, current))
+        context["minutes_spent"] = opened.active_seconds // 60
+        context["min_minutes"] = int(current["content"].get("min_seconds") or 0) // 60
     return render(request, "learning/lesson.html", context, status=200 if state.open else 403)
 
 
@@ -111,6 +113,13 @@ def _report(data: Any) -> services.Report:
             return []
         return value[:500] if isinstance(value, list) else []
 
+    def mapping(name: str) -> dict[str, Any]:
+        try:
+            value = json.loads(data.get(name) or "{}")
+        except ValueError:
+            return {}
+        return dict(list(value.items())[:500]) if isinstance(value, dict) else {}
+
     return services.Report(
         client=str(data.get("client", ""))[:64] or "page",
         seq=int(number("seq") or 0),
@@ -119,6 +128,7 @@ def _report(data: Any) -> services.Report:
         active_seconds=number("active_seconds") or 0.0,
         completed=data.get("completed") == "1",
         pages=listing("pages"),
+        page_seconds=mapping("page_seconds"),
     )
 
 
@@ -142,6 +152,7 @@ def progress(request: AuthenticatedRequest, pk: int) -> JsonResponse:
             "status": row.status,
             "percent": row.percent,
             "watched_seconds": row.watched_seconds,
+            "active_seconds": row.active_seconds,
             "position": row.position,
         }
     )

@@ -35,6 +35,10 @@ class Enrollment(models.Model):
     access_starts_at = models.DateTimeField(_("access starts"), null=True, blank=True)
     access_ends_at = models.DateTimeField(_("access ends"), null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The obligation's due date (the end of that day in the person's time zone), set by an
+    # administrator's enrolment or by the assignments app; the earliest one wins.
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    mandatory = models.BooleanField(_("mandatory"), default=False)
     # Cached by the one write path so the dashboard reads one row per course.
     progress_percent = models.PositiveSmallIntegerField(default=0)
     last_lesson = models.ForeignKey(
@@ -56,6 +60,11 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.course}"
+
+    def is_overdue(self, moment: datetime | None = None) -> bool:
+        return bool(
+            self.due_at and not self.completed_at and (moment or timezone.now()) > self.due_at
+        )
 
     def is_open(self, moment: datetime | None = None) -> bool:
         moment = moment or timezone.now()
@@ -87,6 +96,8 @@ class LessonProgress(models.Model):
     watched: Any = models.JSONField(default=list, blank=True)  # merged [start, end] pairs
     watched_seconds = models.FloatField(default=0)
     pages_seen: Any = models.JSONField(default=list, blank=True)
+    # Active seconds spent on each page of a document: {"3": 42, ...}.
+    page_seconds: Any = models.JSONField(default=dict, blank=True)
     active_seconds = models.PositiveIntegerField(default=0)
     # Last sequence number per open page (client), so a repeated report changes nothing.
     sequence: Any = models.JSONField(default=dict, blank=True)

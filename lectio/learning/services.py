@@ -8,7 +8,7 @@ hooks other apps registered (``learning.hooks``).
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -102,14 +102,45 @@ def enroll(user: User, course: Course, *, source: str, at: datetime | None = Non
 
 
 @transaction.atomic
-def enroll_people(course: Course, people: list[User], *, at: datetime | None = None) -> int:
-    """An administrator enrols people (already enrolled ones are left as they are)."""
+def enroll_people(
+    course: Course,
+    people: list[User],
+    *,
+    due_on: date | None = None,
+    mandatory: bool = False,
+    at: datetime | None = None,
+) -> int:
+    """An administrator enrols people (already enrolled ones keep their enrolment), with an
+    optional due date: the end of that day in each person's own time zone."""
     if course.live_version is None:
         raise ValidationError(_("Publish the course before enrolling people."), code="draft")
     before = Enrollment.objects.filter(course=course).count()
     for person in people:
-        enroll(person, course, source=Enrollment.Source.ADMIN, at=at)
+        enrollment = enroll(person, course, source=Enrollment.Source.ADMIN, at=at)
+        due_at = end_of_day(due_on, person.time_zone) if due_on is not None else None
+        set_due(enrollment, due_at, mandatory=mandatory)
     return Enrollment.objects.filter(course=course).count() - before
+
+
+def end_of_day(day: date, time_zone: str) -> datetime:
+    """The last moment of ``day`` in ``time_zone``: "due on 31 March" is fair everywhere."""
+    try:
+        zone = ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.combine(day, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
+
+
+def set_due(enrollment: Enrollment, due_at: datetime | None, *, mandatory: bool = False) -> None:
+    """Give an enrolment a due date. Obligations merge: the earliest due date wins, and
+    once mandatory an enrolment stays mandatory."""
+    fields: dict[str, Any] = {}
+    if due_at is not None and (enrollment.due_at is None or due_at < enrollment.due_at):
+        fields["due_at"] = enrollment.due_at = due_at
+    if mandatory and not enrollment.mandatory:
+        fields["mandatory"] = enrollment.mandatory = True
+    if fields:
+        Enrollment.objects.filter(pk=enrollment.pk).update(**fields)
 
 
 @transaction.atomic
@@ -164,6 +195,7 @@ class Report:
     active_seconds: float = 0.0
     completed: bool = False  # a text page read to the end, or marked complete
     pages: list[Any] = field(default_factory=list)
+    page_seconds: dict[str, Any] = field(default_factory=dict)  # active seconds per page
 
 
 def outline_of(version: CourseVersion) -> dict[str, Any]:
@@ -230,9 +262,9 @@ def record_progress(
         return progress  # already applied
     elapsed = max(0.0, (at - progress.last_report_at).total_seconds())
     was_complete = progress.status == LessonProgress.Status.COMPLETED
+    progress.active_seconds += int(min(max(0.0, report.active_seconds), elapsed + SLACK_SECONDS))
     percent, complete = _apply(progress, lesson, report, elapsed)
     progress.percent = max(progress.percent, percent)
-    progress.active_seconds += int(min(max(0.0, report.active_seconds), elapsed + SLACK_SECONDS))
     if complete and not was_complete:
         progress.status, progress.completed_at, progress.percent = (
             LessonProgress.Status.COMPLETED,
@@ -321,10 +353,33 @@ def _apply(
         progress.pages_seen = sorted(seen)
         if report.position is not None and 1 <= float(report.position) <= pages:
             progress.position = float(report.position)
-        return (len(seen) * 100 // pages if pages else 0), bool(pages) and len(seen) == pages
+        _add_page_seconds(progress, report.page_seconds, pages, elapsed + SLACK_SECONDS)
+        complete = bool(pages) and len(seen) == pages
+        complete = complete and progress.active_seconds >= int(content.get("min_seconds") or 0)
+        percent = len(seen) * 100 // pages if pages else 0
+        return (percent if complete else min(percent, 99)), complete
     if lesson["kind"] == "page":
         return (100 if report.completed else 0), report.completed
     return 0, False  # quizzes and packages complete through their own apps
+
+
+def _add_page_seconds(
+    progress: LessonProgress, offered: dict[str, Any], pages: int, allowance: float
+) -> None:
+    """Add the reported active seconds per page: only real pages, and no more seconds in
+    all than the time that passed since the last report."""
+    spent = dict(progress.page_seconds)
+    for page, seconds in offered.items():
+        try:
+            number, amount = int(page), float(seconds)
+        except (TypeError, ValueError):
+            continue
+        if not 1 <= number <= pages or not amount > 0:
+            continue
+        amount = min(amount, allowance)
+        allowance -= amount
+        spent[str(number)] = int(spent.get(str(number), 0)) + round(amount)
+    progress.page_seconds = spent
 
 
 def _course_progress(enrollment: Enrollment, at: datetime) -> dict[str, Any]:

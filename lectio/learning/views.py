@@ -9,8 +9,9 @@ from django.views.decorators.http import require_safe
 from lectio.accounts.permissions import AuthenticatedRequest
 from lectio.learning.models import Enrollment
 
-# An access end this close is announced on the dashboard.
+# An access end or a due date this close is announced on the dashboard.
 ACCESS_WARNING = timedelta(days=14)
+DUE_WARNING = timedelta(days=7)
 
 
 @dataclass
@@ -18,14 +19,14 @@ class CourseRow:
     enrollment: Enrollment
     open: bool
     ends_soon: bool
+    overdue: bool = False
+    due_soon: bool = False
 
 
 @require_safe
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    """The learner's home: their courses with access windows, in one query.
-
-    Assigned training (with due dates) arrives with the assignments app, progress with
-    the learner's players."""
+    """The learner's home, in one query: what is assigned to them (with due dates, soonest
+    first), what they are taking, and what they completed."""
     now = timezone.now()
     enrollments = (
         Enrollment.objects.filter(user=request.user, course__live_version__isnull=False)
@@ -33,15 +34,28 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         .defer("course__live_version__outline", "course__live_version__search_text")
         .order_by("-enrolled_at")
     )
+    assigned: list[CourseRow] = []
     in_progress: list[CourseRow] = []
     completed: list[CourseRow] = []
     for enrollment in enrollments:
         is_open = enrollment.is_open(now)
-        ends = enrollment.access_ends_at
-        row = CourseRow(enrollment, is_open, bool(is_open and ends and ends - now < ACCESS_WARNING))
-        (completed if enrollment.completed_at else in_progress).append(row)
+        ends, due = enrollment.access_ends_at, enrollment.due_at
+        row = CourseRow(
+            enrollment,
+            is_open,
+            ends_soon=bool(is_open and ends and ends - now < ACCESS_WARNING),
+            overdue=enrollment.is_overdue(now),
+            due_soon=bool(due and now <= due < now + DUE_WARNING),
+        )
+        if enrollment.completed_at:
+            completed.append(row)
+        elif due or enrollment.mandatory:
+            assigned.append(row)
+        else:
+            in_progress.append(row)
+    assigned.sort(key=lambda row: (row.enrollment.due_at is None, row.enrollment.due_at or now))
     return render(
         request,
         "learning/dashboard.html",
-        {"assigned": [], "in_progress": in_progress, "completed": completed},
+        {"assigned": assigned, "in_progress": in_progress, "completed": completed},
     )

@@ -42,6 +42,9 @@ def test_the_learner_pages_through_a_pdf_and_the_lesson_completes(new_page, tran
     expect(page.get_by_role("status")).to_contain_text("100")
     progress = LessonProgress.objects.get(enrollment=enrollment, lesson=lesson)
     assert (progress.status, progress.pages_seen, progress.position) == ("completed", [1, 2, 3], 3)
+    # Active time is kept per page (each page was on screen for over two seconds).
+    assert {"1", "2"} <= set(progress.page_seconds) and progress.page_seconds["1"] >= 2
+    assert progress.active_seconds >= 4
     assert Enrollment.objects.get(pk=enrollment.pk).completed_at is not None
 
     # Coming back opens at the last page.

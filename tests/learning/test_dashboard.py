@@ -73,3 +73,56 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(cast, django_assert_max_nu
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get("/learn/").content.decode()
     assert html.count("Access ends on") == 8
+
+
+def test_assigned_courses_come_first_with_due_dates_soonest_first(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lectio.learning import services
+    from lectio.learning.models import Enrollment
+    from tests.helpers import make_course
+
+    today = timezone.localdate()
+    plans = {"Fire Safety": 30, "Ethics": 3, "First Aid": None}
+    for title, days in plans.items():
+        course = make_course(cast.instructor, title)
+        due = today + timedelta(days=days) if days is not None else None
+        services.enroll_people(course, [cast.learner], due_on=due, mandatory=True)
+    late = make_course(cast.instructor, "Data Protection")
+    services.enroll_people(late, [cast.learner])
+    Enrollment.objects.filter(course=late).update(due_at=timezone.now() - timedelta(days=2))
+    services.self_enroll(cast.learner, make_course(cast.instructor, "Excel Tips"))
+
+    html = client_for(cast.learner).get("/learn/").content.decode()
+    assigned = html[html.index("assigned-heading") : html.index("progress-heading")]
+    order = [assigned.index(t) for t in ("Data Protection", "Ethics", "Fire Safety", "First Aid")]
+    assert order == sorted(order)
+    assert "Excel Tips" not in assigned and "Excel Tips" in html
+    assert assigned.count('class="badge badge--inactive">Overdue since') == 1
+    assert assigned.count('class="badge badge--warning">Due on') == 1  # Ethics, in three days
+    assert assigned.count('class="muted">Due on') == 1  # Fire Safety, in a month
+    assert assigned.count(">Mandatory<") == 3
+
+
+def test_a_due_date_is_the_end_of_that_day_in_the_persons_time_zone(cast):
+    from datetime import UTC, date, datetime
+
+    from lectio.learning import services
+    from lectio.learning.models import Enrollment
+    from tests.helpers import make_course
+
+    cast.outsider.time_zone = "America/Chicago"
+    cast.outsider.save()
+    course = make_course(cast.instructor, "Fire Safety")
+    services.enroll_people(course, [cast.learner, cast.outsider], due_on=date(2031, 3, 31))
+    due = dict(Enrollment.objects.filter(course=course).values_list("user__email", "due_at"))
+    assert due[cast.learner.email] == datetime(2031, 3, 31, 20, 59, 59, tzinfo=UTC)  # Istanbul
+    assert due[cast.outsider.email] == datetime(2031, 4, 1, 4, 59, 59, tzinfo=UTC)  # Chicago
+    # Obligations merge: a later due date does not move it, an earlier one does.
+    services.enroll_people(course, [cast.learner], due_on=date(2031, 6, 1))
+    services.enroll_people(course, [cast.outsider], due_on=date(2031, 3, 1))
+    due = dict(Enrollment.objects.filter(course=course).values_list("user__email", "due_at"))
+    assert due[cast.learner.email].date() == date(2031, 3, 31)
+    assert due[cast.outsider.email].date() == date(2031, 3, 2)

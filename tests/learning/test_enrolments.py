@@ -30,6 +30,26 @@ def test_an_administrator_enrols_people_by_email(cast):
     assert "ghost@example.com" in unknown.content.decode()
 
 
+def test_an_administrator_enrols_people_with_a_due_date(cast):
+    course = make_course(cast.instructor)
+    client = client_for(cast.admin)
+    url = f"/learn/courses/{course.slug}/enrolments/"
+    past = client.post(url, {"emails": "learner@example.com", "due_on": "2020-01-31"})
+    assert "The due date has already passed." in past.content.decode()
+    assert not Enrollment.objects.exists()
+    response = client.post(
+        url, {"emails": "learner@example.com", "due_on": "2031-01-31", "mandatory": "on"}
+    )
+    assert response.status_code == 302
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.mandatory, enrollment.due_at) == (
+        True,
+        datetime(2031, 1, 31, 20, 59, 59, tzinfo=UTC),
+    )
+    listing = client.get(url).content.decode()
+    assert "Mandatory" in listing and "31" in listing
+
+
 def test_a_draft_course_cannot_take_enrolments(cast):
     course = make_course(cast.instructor, publish=False)
     with pytest.raises(ValidationError):

@@ -87,6 +87,7 @@ def test_the_progress_endpoint_records_a_heartbeat_in_a_handful_of_queries(
         "percent": 33,
         "watched_seconds": 20.0,
         "position": 20.0,
+        "active_seconds": 20,
     }
     # The same report again (a retry) changes nothing.
     assert (

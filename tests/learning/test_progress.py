@@ -159,17 +159,22 @@ def test_reports_outside_the_access_window_or_the_course_are_refused(video_cours
     assert not LessonProgress.objects.filter(lesson=other.lessons.first()).exists()
 
 
-def test_document_pages_count_once_and_complete_the_lesson(cast):
+def _document_course(cast, **content):
+    """A published course of one three-page document lesson, and the learner's enrolment."""
     course = make_course(cast.instructor, pages=0, publish=False)
     module = course.modules.get()
     asset = Asset.objects.create(
         course=course, kind="document", original_name="h.pdf", size=1, status="ready", page_count=3
     )
     handbook = catalog.add_lesson(module, title="Handbook", kind_name="document")
-    catalog.update_lesson(handbook, content={"asset": str(asset.key)})
+    catalog.update_lesson(handbook, content={"asset": str(asset.key), **content})
     catalog.publish_course(course, by=cast.instructor)
     course.refresh_from_db()
-    enrollment = services.enroll(cast.learner, course, source="self", at=T0)
+    return services.enroll(cast.learner, course, source="self", at=T0), handbook
+
+
+def test_document_pages_count_once_and_complete_the_lesson(cast):
+    enrollment, handbook = _document_course(cast)
     services.record_progress(
         enrollment, handbook.pk, _report(1, pages=[1, 2, 2, 7, "x"], position=2), at=T0
     )
@@ -178,6 +183,41 @@ def test_document_pages_count_once_and_complete_the_lesson(cast):
     services.record_progress(enrollment, handbook.pk, _report(2, pages=[3]), at=T0)
     assert _progress(enrollment, handbook).status == "completed"
     assert Enrollment.objects.get(pk=enrollment.pk).completed_at is not None
+
+
+def test_a_document_with_a_minimum_time_completes_only_when_the_time_is_spent(cast):
+    enrollment, handbook = _document_course(cast, min_minutes=2)
+    outline = enrollment.course.live_version.outline
+    assert outline["modules"][0]["lessons"][0]["content"]["min_seconds"] == 120
+    services.open_lesson(enrollment, handbook.pk, at=T0)
+    at = T0 + timedelta(seconds=60)
+    report = _report(1, pages=[1, 2, 3], active_seconds=60, page_seconds={"1": 20, "3": 40})
+    services.record_progress(enrollment, handbook.pk, report, at=at)
+    progress = _progress(enrollment, handbook)
+    assert (progress.status, progress.percent) == ("in_progress", 99)
+    assert (progress.active_seconds, progress.page_seconds) == (60, {"1": 20, "3": 40})
+    at += timedelta(seconds=60)
+    report = _report(2, active_seconds=60, page_seconds={"3": 60})
+    services.record_progress(enrollment, handbook.pk, report, at=at)
+    progress = _progress(enrollment, handbook)
+    assert (progress.status, progress.percent, progress.page_seconds) == (
+        "completed",
+        100,
+        {"1": 20, "3": 100},
+    )
+
+
+def test_time_per_page_is_clamped_to_real_pages_and_to_the_time_that_passed(cast):
+    enrollment, handbook = _document_course(cast)
+    services.open_lesson(enrollment, handbook.pk, at=T0)
+    forged = {"9": 50, "x": 5, "2": "NaN", "1": 500, "3": 500, "0": 10}
+    report = _report(1, active_seconds=9000, page_seconds=forged)
+    services.record_progress(enrollment, handbook.pk, report, at=T0 + timedelta(seconds=30))
+    progress = _progress(enrollment, handbook)
+    # 30 seconds passed, plus the slack for late reports: no more than that is counted.
+    assert progress.active_seconds == 30 + services.SLACK_SECONDS
+    assert sum(progress.page_seconds.values()) == 30 + services.SLACK_SECONDS
+    assert set(progress.page_seconds) <= {"1", "3"}
 
 
 def test_a_locked_lesson_takes_no_progress(cast):

@@ -36,6 +36,25 @@ class DownloadForm(forms.Form):
     download = forms.BooleanField(
         label=gettext_lazy("Learners may download the file"), required=False, initial=True
     )
+    min_minutes = forms.IntegerField(
+        label=gettext_lazy("Minimum reading time (minutes)"),
+        required=False,
+        min_value=0,
+        max_value=600,
+        help_text=gettext_lazy(
+            "Besides seeing every page, the learner must spend this long on the document "
+            "(active time only). Leave empty for no minimum."
+        ),
+    )
+
+
+def document_snapshot(content: dict[str, Any]) -> dict[str, Any]:
+    """What learners get of a document or slide deck."""
+    return {
+        **media_snapshot(content),
+        "download": bool(content.get("download", True)),
+        "min_seconds": int(content.get("min_minutes") or 0) * 60,
+    }
 
 
 def media_snapshot(content: dict[str, Any]) -> dict[str, Any]:

@@ -12,8 +12,7 @@ from lectio.catalog import kinds
 ContentForm = kinds.DownloadForm
 
 
-def snapshot(content: dict[str, Any]) -> dict[str, Any]:
-    return {**kinds.media_snapshot(content), "download": bool(content.get("download", True))}
+snapshot = kinds.document_snapshot
 
 
 def problems(content: dict[str, Any]) -> list[str]:

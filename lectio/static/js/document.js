@@ -1,6 +1,7 @@
 // The document and slide viewer (pdf.js): one page at a time, keyboard navigation, zoom,
 // resume at the last page. A page counts as seen after two seconds on screen; time counts
-// only while the tab is visible and someone interacted in the last minute.
+// only while the tab is visible and someone interacted in the last minute, and is kept
+// per page.
 
 import { reporter } from "./progress.js";
 
@@ -23,6 +24,8 @@ async function start(root) {
   const reports = reporter(root.dataset.progressUrl, token, (answer) => {
     const percent = status.querySelector("[data-percent]");
     if (percent) percent.textContent = String(answer.percent);
+    const minutes = root.querySelector("[data-minutes-spent]");
+    if (minutes) minutes.textContent = String(Math.floor(answer.active_seconds / 60));
   });
   root.querySelector("[data-page-count]").textContent = String(pdf.numPages);
   number.max = String(pdf.numPages);
@@ -32,8 +35,11 @@ async function start(root) {
   let seenTimer = null;
   let lastInteraction = Date.now();
   let activeSince = Date.now();
+  let pending = 0; // active milliseconds not reported yet
+  let pageTime = {}; // the same, per page
 
   async function show(target) {
+    tick(); // the time so far belongs to the page being left
     page = Math.min(Math.max(1, target), pdf.numPages);
     number.value = String(page);
     const pdfPage = await pdf.getPage(page);
@@ -55,17 +61,34 @@ async function start(root) {
     seenTimer = setTimeout(() => report([shown]), 2000);
   }
 
-  function activeSeconds() {
+  function tick() {
     const now = Date.now();
     const counted = document.visibilityState === "visible" && now - lastInteraction < 60000;
-    const seconds = counted ? Math.round((now - activeSince) / 1000) : 0;
+    if (counted) {
+      pending += now - activeSince;
+      pageTime[page] = (pageTime[page] || 0) + (now - activeSince);
+    }
     activeSince = now;
-    return seconds;
   }
 
-  function report(pages) {
-    reports.send({ pages, position: String(page), active_seconds: String(activeSeconds()) });
+  function fields(pages) {
+    tick();
+    const seconds = {};
+    for (const [number, ms] of Object.entries(pageTime)) {
+      if (ms >= 1000) seconds[number] = Math.round(ms / 1000);
+    }
+    const report = {
+      pages,
+      position: String(page),
+      active_seconds: String(Math.round(pending / 1000)),
+      page_seconds: seconds,
+    };
+    pending = 0;
+    pageTime = {};
+    return report;
   }
+
+  const report = (pages) => reports.send(fields(pages));
 
   const go = (delta) => show(page + delta);
   root.querySelector("[data-previous]").addEventListener("click", () => go(-1));
@@ -92,12 +115,17 @@ async function start(root) {
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") {
-      reports.queue({ pages: [], position: String(page), active_seconds: String(activeSeconds()) });
+      reports.queue(fields([]));
       reports.beacon();
     } else {
       activeSince = Date.now();
     }
   });
+  // Time spent on one page is reported every 15 seconds, so the minimum-time rule can be met.
+  setInterval(() => {
+    tick();
+    if (pending >= 1000) report([]);
+  }, 15000);
   reports.flush();
   await show(page);
 }
