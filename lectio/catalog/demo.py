@@ -19,6 +19,7 @@ COURSES: list[dict[str, Any]] = [
         "tags": ["security", "compliance", "mandatory"],
         "estimated_minutes": 35,
         "access_days": 365,
+        "valid_months": 12,
         "sequential": True,
         "modules": [
             (
@@ -129,6 +130,7 @@ def populate(out: TextIO) -> None:
             estimated_minutes=spec["estimated_minutes"],
             access_days=spec["access_days"],
             sequential=spec["sequential"],
+            valid_months=spec.get("valid_months"),
             description=f"<p>{spec['summary']}</p>",
         )
         title_tr, summary_tr = spec["tr"]

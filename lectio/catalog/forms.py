@@ -41,6 +41,7 @@ class CourseForm(forms.ModelForm[Course]):
             "access_starts_at",
             "access_ends_at",
             "sequential",
+            "valid_months",
             "prerequisites",
         ]
         widgets = {

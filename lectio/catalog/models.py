@@ -103,6 +103,15 @@ class Course(models.Model):
         default=False,
         help_text=_("Each lesson opens when the previous required lesson is complete."),
     )
+    valid_months = models.PositiveSmallIntegerField(
+        _("completion valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For training that must be renewed, e.g. 12 for yearly. Certificates show the "
+            "expiry and people are re-assigned before it. Leave empty if it never expires."
+        ),
+    )
     prerequisites = models.ManyToManyField(
         "self", verbose_name=_("prerequisites"), symmetrical=False, blank=True, related_name="+"
     )

@@ -36,6 +36,7 @@ COURSE_FIELDS = (
     "access_ends_at",
     "completion",
     "sequential",
+    "valid_months",
 )
 LESSON_FIELDS = ("title", "required", "estimated_minutes", "opens_after_days", "opens_on")
 
@@ -334,6 +335,7 @@ def build_outline(course: Course) -> dict[str, Any]:
             "access_ends_at": course.access_ends_at.isoformat() if course.access_ends_at else None,
             "completion": course.completion,
             "sequential": course.sequential,
+            "valid_months": course.valid_months,
             "prerequisites": sorted(course.prerequisites.values_list("pk", flat=True)),
             "variants": course.variants,
         },

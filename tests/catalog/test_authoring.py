@@ -120,6 +120,7 @@ def test_settings_are_saved(cast):
             "access": "relative",
             "access_days": "30",
             "sequential": "on",
+            "valid_months": "12",
             "tags": "security, compliance",
             "instructors": [cast.instructor.pk, cast.admin.pk],
         },
@@ -134,6 +135,9 @@ def test_settings_are_saved(cast):
     )
     assert sorted(course.tags.values_list("name", flat=True)) == ["compliance", "security"]
     assert set(course.instructors.all()) == {cast.instructor, cast.admin}
+    assert course.valid_months == 12
+    version = services.publish_course(course, by=cast.instructor)
+    assert version.outline["course"]["valid_months"] == 12
 
 
 def test_archive_and_restore(cast):
