@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "lectio.catalog",
     "lectio.assets",
     "lectio.learning",
+    "lectio.assignments",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,11 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
     "learning.video_engagement": {
         "task": "lectio.learning.tasks.aggregate_video_engagement",
         "every": 900,
+    },
+    "assignments.statuses": {"task": "lectio.assignments.tasks.refresh_statuses", "every": 900},
+    "assignments.reconcile": {
+        "task": "lectio.assignments.tasks.reconcile_assignments",
+        "every": 3600,
     },
 }
 

@@ -5,6 +5,7 @@ from django_tasks_db.models import DBTaskResult
 
 from lectio.accounts.models import Department, Group, User
 from lectio.assets.models import Asset, Caption
+from lectio.assignments.models import Obligation
 from lectio.catalog.models import Course, CourseVersion, Lesson
 from lectio.learning.models import Enrollment
 
@@ -49,10 +50,12 @@ def test_demo_creates_a_realistic_organisation_once(db, settings, monkeypatch):
     assert all(c.live_version.lesson_count >= 3 for c in courses)
     assert all(c.live_version.title_in("tr") != c.live_version.title for c in courses)
     mine = Enrollment.objects.filter(user__email="learner@example.com")
-    assert mine.count() == 3 and all(e.due_at for e in mine)
-    assert sum(e.is_overdue() for e in mine) == 1
-    active = User.objects.filter(is_active=True).count()
-    assert Enrollment.objects.filter(mandatory=True).count() == active + 1
+    assert mine.count() == 3 and sum(e.is_overdue() for e in mine) == 1
+    # Information security is assigned to every active person, with a due date.
+    security = Obligation.objects.filter(course__title="Information Security Awareness")
+    assert security.count() == User.objects.filter(is_active=True).count()
+    assert Obligation.objects.filter(course__title="New Joiner Onboarding").exists()
+    assert Obligation.objects.filter(user=learner, status="overdue").count() == 1
     # Each course gets a generated video (chapters, English and Turkish captions), a PDF
     # handbook and a slide deck, queued for the worker, and is republished when they are ready.
     assert Asset.objects.filter(kind="video", status="queued").count() == 3

@@ -21,6 +21,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         )
         if permissions.is_instructor(user):
             items.append((_("Authoring"), reverse("authoring:home")))
+        if permissions.can_view_people(user):
+            items += [
+                (_("Compliance"), reverse("assignments:team")),
+                (_("Assignments"), reverse("assignments:list")),
+            ]
         if permissions.can_manage_people(user):
             items += [
                 (_("People"), reverse("accounts:people")),

@@ -14,6 +14,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lectio.accounts import hooks
 from lectio.accounts.models import (
     ROLE_FIELDS,
     Department,
@@ -89,7 +90,12 @@ def create_person(
         user.set_unusable_password()
     user.full_clean()
     user.save()
+    hooks.people_changed([user.pk])
     return user
+
+
+# A change to any of these may change which assignments apply to the person.
+AUDIENCE_FIELDS = {"department", "job_title", "location", "hire_date", "is_active"}
 
 
 @transaction.atomic
@@ -108,6 +114,8 @@ def update_person(user: User, *, roles: Iterable[str] | None = None, **fields: o
     if changed:
         user.full_clean()
         user.save(update_fields=changed)
+        if AUDIENCE_FIELDS & set(changed):
+            hooks.people_changed([user.pk])
     return user
 
 
@@ -128,6 +136,7 @@ def reactivate_person(user: User) -> None:
     user.is_active = True
     user.deactivated_at = None
     user.save(update_fields=["is_active", "deactivated_at"])
+    hooks.people_changed([user.pk])
 
 
 def set_preferences(user: User, *, language: str, time_zone: str) -> None:
@@ -206,6 +215,9 @@ def move_department(department: Department, new_parent: Department | None) -> No
         depth=F("depth") + depth_change,
     )
     Department.objects.filter(pk=department.pk).update(parent=new_parent)
+    hooks.people_changed(
+        User.objects.filter(department__path__startswith=new_path).values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
@@ -246,7 +258,9 @@ def save_group(group: Group | None, *, name: str, description: str = "") -> Grou
 
 
 def add_group_members(group: Group, people: Iterable[User]) -> None:
+    people = list(people)
     group.members.add(*people)
+    hooks.people_changed(person.pk for person in people)
 
 
 def remove_group_members(group: Group, people: Iterable[User]) -> None:

@@ -131,16 +131,28 @@ def end_of_day(day: date, time_zone: str) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
 
 
-def set_due(enrollment: Enrollment, due_at: datetime | None, *, mandatory: bool = False) -> None:
-    """Give an enrolment a due date. Obligations merge: the earliest due date wins, and
-    once mandatory an enrolment stays mandatory."""
+def set_due(
+    enrollment: Enrollment,
+    due_at: datetime | None,
+    *,
+    mandatory: bool = False,
+    replace: bool = False,
+) -> None:
+    """Give an enrolment a due date. Obligations merge: the earliest due date wins (unless
+    ``replace``: an administrator moved it), and once mandatory an enrolment stays so."""
     fields: dict[str, Any] = {}
-    if due_at is not None and (enrollment.due_at is None or due_at < enrollment.due_at):
+    earlier = enrollment.due_at is None or (due_at is not None and due_at < enrollment.due_at)
+    if due_at is not None and (earlier or replace):
         fields["due_at"] = enrollment.due_at = due_at
     if mandatory and not enrollment.mandatory:
         fields["mandatory"] = enrollment.mandatory = True
     if fields:
         Enrollment.objects.filter(pk=enrollment.pk).update(**fields)
+
+
+def clear_due(enrollment: Enrollment) -> None:
+    """The person no longer owes this course by a date (e.g. they were exempted)."""
+    Enrollment.objects.filter(pk=enrollment.pk).update(due_at=None, mandatory=False)
 
 
 @transaction.atomic
@@ -149,7 +161,7 @@ def change_access(
     *,
     starts_at: datetime | None,
     ends_at: datetime | None,
-    by: User,
+    by: User | None,
     reason: str,
 ) -> AccessChange:
     """Extend or shorten an enrolment's access window; the change is recorded with its reason."""
@@ -237,7 +249,14 @@ def open_lesson(
     Enrollment.objects.filter(pk=enrollment.pk).update(
         last_lesson_id=lesson_id, last_activity_at=at
     )
+    _announce_start(enrollment)
     return progress
+
+
+def _announce_start(enrollment: Enrollment) -> None:
+    if enrollment.last_activity_at is None:
+        enrollment_id = enrollment.pk
+        transaction.on_commit(lambda: hooks.course_started(enrollment_id))
 
 
 @transaction.atomic
@@ -281,6 +300,7 @@ def record_progress(
     if complete and not was_complete:
         updates.update(_course_progress(enrollment, at))
     Enrollment.objects.filter(pk=enrollment.pk).update(**updates)
+    _announce_start(enrollment)
     return progress
 
 

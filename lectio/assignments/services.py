@@ -1,0 +1,494 @@
+"""Every write to assignments and obligations.
+
+Rules this module keeps (docs/architecture.md, "Assignments"):
+
+- An assignment reaches the active people in its audience: listed people, departments
+  with their subtrees, groups, and people matching its rule. A manager's assignment only
+  reaches the people they manage.
+- Each person gets one current obligation per course, however many assignments reach
+  them: the earliest due date wins, and mandatory wins over recommended.
+- A due date is the end of that day in the person's own time zone. A relative due date
+  that would already have passed (e.g. N days after a hire long ago) counts from the day
+  of the assignment instead: nobody is overdue the moment they are assigned.
+- The person is enrolled (source "assigned"); if their access would end before the due
+  date plus a grace period, it is extended, with an access-change record.
+- People who join or move later are reached when accounts announces the change (and by
+  the worker's hourly reconciliation). People who leave an audience keep their
+  obligation: an administrator exempts them if it no longer applies.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lectio.accounts.models import Department, Group, User, UserQuerySet
+from lectio.assignments.models import Assignment, AssignmentEvent, Obligation
+from lectio.catalog.models import Course
+from lectio.learning import services as learning
+from lectio.learning.models import Enrollment
+
+logger = logging.getLogger(__name__)
+
+# Access lasts at least this long past the due date, so a late person can still finish.
+OVERDUE_GRACE = timedelta(days=30)
+RULE_FIELDS = ("department", "location", "job_title", "hired_after")
+
+
+def _zone(person: User) -> ZoneInfo:
+    try:
+        return ZoneInfo(person.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+# ---- Audience --------------------------------------------------------------------------
+
+
+def rule_filter(rule: dict[str, Any]) -> Q | None:
+    """The people a rule matches, as a filter (None for an empty rule)."""
+    criteria = Q()
+    if rule.get("department"):
+        department = Department.objects.filter(pk=rule["department"]).first()
+        if department is None:
+            return Q(pk__in=[])  # the department is gone: the rule matches nobody
+        criteria &= Q(department__path__startswith=department.path)
+    if rule.get("location"):
+        criteria &= Q(location__iexact=rule["location"]) | Q(
+            department__location__iexact=rule["location"]
+        )
+    if rule.get("job_title"):
+        criteria &= Q(job_title__iexact=rule["job_title"])
+    if rule.get("hired_after"):
+        criteria &= Q(hire_date__gt=date.fromisoformat(rule["hired_after"]))
+    return criteria if criteria else None
+
+
+def audience(assignment: Assignment) -> UserQuerySet:
+    """The active people the assignment reaches now."""
+    reach = Q(pk__in=assignment.people.values("pk"))
+    for path in assignment.departments.values_list("path", flat=True):
+        reach |= Q(department__path__startswith=path)
+    reach |= Q(
+        pk__in=Group.members.through.objects.filter(group__in=assignment.groups.all()).values(
+            "user_id"
+        )
+    )
+    rule = rule_filter(assignment.rule)
+    if rule is not None:
+        reach |= rule
+    people = User.objects.filter(reach, is_active=True)
+    creator = assignment.created_by
+    if creator is not None and not creator.is_administrator:
+        people = people & User.objects.visible_to(creator)
+    reached: UserQuerySet = people.distinct()
+    return reached
+
+
+# ---- Creating and ending assignments ---------------------------------------------------
+
+
+@transaction.atomic
+def create_assignment(
+    course: Course,
+    *,
+    by: User,
+    people: Iterable[User] = (),
+    departments: Iterable[Department] = (),
+    groups: Iterable[Group] = (),
+    rule: dict[str, Any] | None = None,
+    due: str = Assignment.Due.NONE,
+    due_on: date | None = None,
+    due_days: int | None = None,
+    mandatory: bool = True,
+    at: datetime | None = None,
+) -> tuple[Assignment, int]:
+    """Assign a course; returns the assignment and how many people it reached now."""
+    at = at or timezone.now()
+    people, departments, groups = list(people), list(departments), list(groups)
+    rule = {k: v for k, v in (rule or {}).items() if k in RULE_FIELDS and v not in ("", None)}
+    if course.live_version is None or course.status != Course.Status.PUBLISHED:
+        raise ValidationError(_("Only a published course can be assigned."), code="not_live")
+    if not (people or departments or groups or rule):
+        raise ValidationError(
+            _("Choose whom to assign: people, departments, groups or a rule."), code="nobody"
+        )
+    if due == Assignment.Due.FIXED:
+        if due_on is None:
+            raise ValidationError({"due_on": _("Give the due date.")})
+        if due_on < timezone.localdate(at):
+            raise ValidationError({"due_on": _("The due date has already passed.")})
+    elif due in {Assignment.Due.AFTER_ASSIGNMENT, Assignment.Due.AFTER_HIRE} and not due_days:
+        raise ValidationError({"due_days": _("Give the number of days.")})
+    if not by.is_administrator:
+        visible = User.objects.visible_to(by)
+        outside = [p.email for p in people if not visible.filter(pk=p.pk).exists()]
+        managed = Department.objects.filter(manager=by).values_list("path", flat=True)
+        foreign = [d.name for d in departments if not any(d.path.startswith(p) for p in managed)]
+        if outside or foreign or groups:
+            raise ValidationError(
+                _("Managers assign to the people and departments they manage only."),
+                code="scope",
+            )
+    assignment = Assignment.objects.create(
+        course=course,
+        rule=rule,
+        due=due,
+        due_on=due_on if due == Assignment.Due.FIXED else None,
+        due_days=due_days if due in {"after_assignment", "after_hire"} else None,
+        mandatory=mandatory,
+        created_by=by,
+        created_at=at,
+    )
+    assignment.people.set(people)
+    assignment.departments.set(departments)
+    assignment.groups.set(groups)
+    reached = apply(assignment, at=at)
+    AssignmentEvent.objects.create(
+        action=AssignmentEvent.Action.ASSIGNED,
+        assignment=assignment,
+        actor=by,
+        at=at,
+        details={"reached": reached},
+    )
+    return assignment, reached
+
+
+@transaction.atomic
+def end_assignment(assignment: Assignment, *, by: User, reason: str = "") -> None:
+    """Stop the assignment from reaching anyone new; existing obligations stay."""
+    if assignment.ended_at is not None:
+        return
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    AssignmentEvent.objects.create(
+        action=AssignmentEvent.Action.ENDED, assignment=assignment, actor=by, reason=reason
+    )
+
+
+def apply(
+    assignment: Assignment, *, person_ids: Iterable[int] | None = None, at: datetime | None = None
+) -> int:
+    """Give every person the assignment reaches (among ``person_ids``, if given) their
+    obligation; returns how many obligations were created or merged into."""
+    at = at or timezone.now()
+    course = assignment.course
+    if assignment.ended_at is not None or course.status != Course.Status.PUBLISHED:
+        return 0  # an archived course reaches nobody new; its obligations stay
+    people = audience(assignment)
+    if person_ids is not None:
+        people = people.filter(pk__in=list(person_ids))
+    linked = set(
+        Obligation.objects.current()
+        .filter(course=assignment.course, assignments=assignment)
+        .values_list("user_id", flat=True)
+    )
+    reached = 0
+    for person in people.exclude(pk__in=linked):
+        oblige(assignment, person, at=at)
+        reached += 1
+    return reached
+
+
+def due_for(assignment: Assignment, person: User, at: datetime) -> datetime | None:
+    """When the person must have completed the course under this assignment."""
+    today = at.astimezone(_zone(person)).date()
+    if assignment.due == Assignment.Due.FIXED and assignment.due_on:
+        day = assignment.due_on
+    elif assignment.due == Assignment.Due.AFTER_HIRE and assignment.due_days is not None:
+        start = person.hire_date if person.hire_date else today
+        day = start + timedelta(days=assignment.due_days)
+        if day < today:  # hired long ago: count from today instead
+            day = today + timedelta(days=assignment.due_days)
+    elif assignment.due == Assignment.Due.AFTER_ASSIGNMENT and assignment.due_days is not None:
+        day = today + timedelta(days=assignment.due_days)
+    else:
+        return None
+    return learning.end_of_day(day, person.time_zone)
+
+
+@transaction.atomic
+def oblige(assignment: Assignment, person: User, *, at: datetime) -> Obligation:
+    """Give one person their obligation for the assignment's course (or merge into the
+    one they have), enrol them, and make their access last past the due date."""
+    course = assignment.course
+    due_at = due_for(assignment, person, at)
+    enrollment = learning.enroll(person, course, source=Enrollment.Source.ASSIGNED, at=at)
+    _keep_access_open(enrollment, due_at, assignment, at)
+    obligation = Obligation.objects.current().filter(user=person, course=course).first()
+    if obligation is None:
+        obligation = _new_obligation(person, enrollment, assignment, due_at, at)
+    else:
+        changes: dict[str, Any] = {}
+        if (
+            due_at
+            and obligation.is_pending()
+            and (obligation.due_at is None or due_at < obligation.due_at)
+        ):
+            changes["due_at"] = due_at
+        if assignment.mandatory and not obligation.mandatory:
+            changes["mandatory"] = True
+        if changes:
+            Obligation.objects.filter(pk=obligation.pk).update(**changes)
+            for name, value in changes.items():
+                setattr(obligation, name, value)
+            _refresh_status(obligation, at)
+    obligation.assignments.add(assignment)
+    if obligation.status != Obligation.Status.COMPLETED:
+        learning.set_due(enrollment, obligation.due_at, mandatory=obligation.mandatory)
+    return obligation
+
+
+def _new_obligation(
+    person: User,
+    enrollment: Enrollment,
+    assignment: Assignment,
+    due_at: datetime | None,
+    at: datetime,
+) -> Obligation:
+    obligation = Obligation(
+        user=person,
+        course=assignment.course,
+        enrollment=enrollment,
+        mandatory=assignment.mandatory,
+        assigned_at=at,
+        due_at=due_at,
+    )
+    if enrollment.completed_at is not None:
+        # Completed before it was assigned: that completion counts (until it expires).
+        obligation.completed_at = enrollment.completed_at
+        obligation.expires_at = expiry(assignment.course, enrollment.completed_at)
+    if enrollment.last_activity_at is not None:
+        obligation.started_at = enrollment.last_activity_at
+    obligation.status = _status(obligation, at)
+    try:
+        with transaction.atomic():
+            obligation.save()
+    except IntegrityError:  # another request made it a moment ago
+        return Obligation.objects.current().get(user=person, course=assignment.course)
+    return obligation
+
+
+def _keep_access_open(
+    enrollment: Enrollment, due_at: datetime | None, assignment: Assignment, at: datetime
+) -> None:
+    needed = due_at + OVERDUE_GRACE if due_at else None
+    starts, ends = enrollment.access_starts_at, enrollment.access_ends_at
+    closed = ends is not None and ends <= at
+    short = ends is not None and (needed is None or ends < needed)
+    if not (closed or short):
+        return
+    if closed:
+        starts = at
+    if needed is None:
+        _starts, default_end = learning.access_window(assignment.course, at)
+        new_end = default_end
+    else:
+        new_end = needed
+    if ends is not None and new_end is not None and new_end <= ends:
+        return
+    learning.change_access(
+        enrollment,
+        starts_at=starts,
+        ends_at=new_end,
+        by=assignment.created_by,
+        reason=_("Assigned (assignment %(id)s): access lasts past the due date.")
+        % {"id": assignment.pk},
+    )
+
+
+def expiry(course: Course, completed_at: datetime) -> datetime | None:
+    """When a completion of ``course`` stops counting (its published validity)."""
+    months = (
+        course.live_version.outline["course"].get("valid_months") if course.live_version else None
+    )
+    if not months:
+        return None
+    return add_months(completed_at, int(months))
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=min(moment.day, day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+# ---- Status ----------------------------------------------------------------------------
+
+
+def _status(obligation: Obligation, at: datetime) -> str:
+    if obligation.status == Obligation.Status.EXEMPT:
+        return Obligation.Status.EXEMPT
+    if obligation.completed_at is not None:
+        if obligation.expires_at is not None and obligation.expires_at <= at:
+            return Obligation.Status.EXPIRED
+        return Obligation.Status.COMPLETED
+    if obligation.due_at is not None and obligation.due_at < at:
+        return Obligation.Status.OVERDUE
+    if obligation.started_at is not None:
+        return Obligation.Status.IN_PROGRESS
+    return Obligation.Status.NOT_STARTED
+
+
+def _refresh_status(obligation: Obligation, at: datetime) -> None:
+    status = _status(obligation, at)
+    if status != obligation.status:
+        obligation.status = status
+        Obligation.objects.filter(pk=obligation.pk).update(status=status)
+
+
+@transaction.atomic
+def refresh_statuses(at: datetime | None = None) -> dict[str, int]:
+    """The worker's sweep when dates pass: open obligations past their due date become
+    overdue, completions past their expiry expire. Indexed queries, no scans."""
+    at = at or timezone.now()
+    overdue = (
+        Obligation.objects.current()
+        .filter(
+            status__in=[Obligation.Status.NOT_STARTED, Obligation.Status.IN_PROGRESS],
+            due_at__lt=at,
+        )
+        .update(status=Obligation.Status.OVERDUE)
+    )
+    expired = (
+        Obligation.objects.current()
+        .filter(status=Obligation.Status.COMPLETED, expires_at__lte=at)
+        .update(status=Obligation.Status.EXPIRED)
+    )
+    return {"overdue": overdue, "expired": expired}
+
+
+def course_started(enrollment_id: int) -> None:
+    """Learning's hook: the person's first activity in the course."""
+    now = timezone.now()
+    Obligation.objects.current().filter(
+        enrollment_id=enrollment_id, started_at__isnull=True
+    ).update(started_at=now)
+    Obligation.objects.current().filter(
+        enrollment_id=enrollment_id, status=Obligation.Status.NOT_STARTED
+    ).update(status=Obligation.Status.IN_PROGRESS)
+
+
+@transaction.atomic
+def course_completed(enrollment_id: int) -> None:
+    """Learning's hook: the person completed the course; their obligation is met."""
+    enrollment = Enrollment.objects.select_related("course__live_version").get(pk=enrollment_id)
+    assert enrollment.completed_at is not None
+    obligation = (
+        Obligation.objects.current()
+        .select_for_update()
+        .filter(enrollment=enrollment, completed_at__isnull=True)
+        .first()
+    )
+    if obligation is None:
+        return
+    obligation.completed_at = enrollment.completed_at
+    obligation.expires_at = expiry(enrollment.course, enrollment.completed_at)
+    obligation.started_at = obligation.started_at or enrollment.completed_at
+    if obligation.status != Obligation.Status.EXEMPT:
+        obligation.status = _status(obligation, timezone.now())
+    obligation.save(update_fields=["completed_at", "expires_at", "started_at", "status"])
+    AssignmentEvent.objects.create(
+        action=AssignmentEvent.Action.COMPLETED,
+        obligation=obligation,
+        at=enrollment.completed_at,
+        details={"late": bool(obligation.due_at and obligation.due_at < enrollment.completed_at)},
+    )
+
+
+def people_changed(person_ids: list[int]) -> None:
+    """Accounts' hook: people joined, moved or changed; dynamic assignments may now reach
+    them (new hires get their onboarding)."""
+    reconcile(person_ids=person_ids)
+
+
+def reconcile(*, person_ids: Iterable[int] | None = None, at: datetime | None = None) -> int:
+    """Apply every live assignment with a dynamic audience again (to ``person_ids`` only,
+    when given). Idempotent; run hourly by the worker as well."""
+    ids = list(person_ids) if person_ids is not None else None
+    reached = 0
+    live = Assignment.objects.filter(
+        ended_at__isnull=True, course__live_version__isnull=False
+    ).select_related("course__live_version", "created_by")
+    for assignment in live:
+        if assignment.is_dynamic:
+            reached += apply(assignment, person_ids=ids, at=at)
+    return reached
+
+
+# ---- Exemptions and due dates ----------------------------------------------------------
+
+
+@transaction.atomic
+def exempt(obligation: Obligation, *, by: User, reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the person is exempt.")})
+    obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    if obligation.status == Obligation.Status.EXEMPT:
+        return
+    obligation.status, obligation.exempt_reason = Obligation.Status.EXEMPT, reason.strip()
+    obligation.save(update_fields=["status", "exempt_reason"])
+    learning.clear_due(obligation.enrollment)
+    AssignmentEvent.objects.create(
+        action=AssignmentEvent.Action.EXEMPTED, obligation=obligation, actor=by, reason=reason
+    )
+
+
+@transaction.atomic
+def lift_exemption(obligation: Obligation, *, by: User, reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the exemption ends.")})
+    obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    if obligation.status != Obligation.Status.EXEMPT:
+        return
+    obligation.status = Obligation.Status.NOT_STARTED
+    obligation.exempt_reason = ""
+    obligation.status = _status(obligation, timezone.now())
+    obligation.save(update_fields=["status", "exempt_reason"])
+    learning.set_due(
+        obligation.enrollment, obligation.due_at, mandatory=obligation.mandatory, replace=True
+    )
+    AssignmentEvent.objects.create(
+        action=AssignmentEvent.Action.EXEMPTION_LIFTED,
+        obligation=obligation,
+        actor=by,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def change_due(obligation: Obligation, *, due_on: date, by: User, reason: str) -> None:
+    """Move a person's due date (earlier or later), with a reason on record."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the due date changes.")})
+    obligation = Obligation.objects.select_for_update().select_related("user").get(pk=obligation.pk)
+    if due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("The due date has already passed.")})
+    old = obligation.due_at
+    obligation.due_at = learning.end_of_day(due_on, obligation.user.time_zone)
+    obligation.status = _status(obligation, timezone.now())
+    obligation.save(update_fields=["due_at", "status"])
+    learning.set_due(obligation.enrollment, obligation.due_at, replace=True)
+    AssignmentEvent.objects.create(
+        action=AssignmentEvent.Action.DUE_CHANGED,
+        obligation=obligation,
+        actor=by,
+        reason=reason,
+        details={
+            "from": old.isoformat() if old else None,
+            "to": obligation.due_at.isoformat(),
+        },
+    )
