@@ -160,3 +160,14 @@ class AssignmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret address for a calendar of their due dates (ICS)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lectio.assignments import views
+from lectio.assignments import calendar, views
 
 app_name = "assignments"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("obligations/<int:pk>/", views.obligation_detail, name="obligation"),
     path("team/", views.team_matrix, name="team"),
     path("people/<int:pk>/", views.person_obligations, name="person"),
+    path("calendar/", calendar.my_calendar, name="calendar"),
+    path("calendar/reset/", calendar.reset_calendar, name="calendar_reset"),
+    path("calendar/<str:token>.ics", calendar.feed, name="feed"),
 ]
