@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "lectio.assets",
     "lectio.learning",
     "lectio.assignments",
+    "lectio.reports",
 ]
 
 MIDDLEWARE = [

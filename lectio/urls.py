@@ -12,5 +12,6 @@ urlpatterns = [
     path("author/", include("lectio.catalog.authoring_urls")),
     path("media/", include("lectio.assets.urls")),
     path("assignments/", include("lectio.assignments.urls")),
+    path("reports/", include("lectio.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ ALLOWED = {
     "assets": {"accounts", "catalog"},
     "learning": {"accounts", "catalog", "assets"},
     "assignments": {"accounts", "catalog", "assets", "learning"},
+    "reports": {"accounts", "catalog", "assets", "learning", "assignments"},
 }
 
 

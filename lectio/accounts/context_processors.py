@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items += [
                 (_("Compliance"), reverse("assignments:team")),
                 (_("Assignments"), reverse("assignments:list")),
+                (_("Reports"), reverse("reports:overview")),
             ]
         if permissions.can_manage_people(user):
             items += [

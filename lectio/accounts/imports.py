@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from lectio.accounts import services
 from lectio.accounts.models import Department, Role, User, time_zone_names
+from lectio.exports import csv_lines
 
 PEOPLE_COLUMNS = [
     "email",
@@ -479,56 +480,41 @@ def apply_departments(text: str) -> Report:
 # ---- Export ---------------------------------------------------------------------------
 
 
-def _safe(value: object) -> str:
-    """A cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def people_csv_rows(people: Iterable[User]) -> Iterator[str]:
     """The people as CSV lines in the import format, one at a time (constant memory)."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(PEOPLE_COLUMNS)
-    for user in people:
-        yield writer.writerow(
-            [
-                _safe(v)
-                for v in (
-                    user.email,
-                    user.full_name,
-                    user.department.code if user.department else "",
-                    user.job_title,
-                    user.location,
-                    user.employee_id,
-                    user.external_id,
-                    user.hire_date.isoformat() if user.hire_date else "",
-                    user.language,
-                    user.time_zone,
-                    ";".join(r.value for r in user.roles if r != Role.LEARNER),
-                    "yes" if user.is_active else "no",
-                )
-            ]
-        )
+    return csv_lines(
+        PEOPLE_COLUMNS,
+        (
+            (
+                user.email,
+                user.full_name,
+                user.department.code if user.department else "",
+                user.job_title,
+                user.location,
+                user.employee_id,
+                user.external_id,
+                user.hire_date.isoformat() if user.hire_date else "",
+                user.language,
+                user.time_zone,
+                ";".join(r.value for r in user.roles if r != Role.LEARNER),
+                "yes" if user.is_active else "no",
+            )
+            for user in people
+        ),
+    )
 
 
 def departments_csv_rows(departments: Iterable[Department]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(DEPARTMENT_COLUMNS)
-    for d in departments:
-        yield writer.writerow(
-            [
-                _safe(v)
-                for v in (
-                    d.code,
-                    d.name,
-                    d.parent.code if d.parent else "",
-                    d.location,
-                    d.manager.email if d.manager else "",
-                )
-            ]
-        )
+    return csv_lines(
+        DEPARTMENT_COLUMNS,
+        (
+            (
+                d.code,
+                d.name,
+                d.parent.code if d.parent else "",
+                d.location,
+                d.manager.email if d.manager else "",
+            )
+            for d in departments
+        ),
+    )

@@ -1,7 +1,6 @@
 """A learner's transcript: every course with its dates, progress and learning time,
 on a page and as CSV or PDF (scores join when assessments exist)."""
 
-import csv
 from datetime import datetime
 from io import BytesIO
 from typing import Any
@@ -15,6 +14,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from lectio.accounts.permissions import AuthenticatedRequest
+from lectio.exports import csv_response
 from lectio.learning.models import Enrollment
 
 
@@ -64,19 +64,10 @@ def _table(request: AuthenticatedRequest) -> list[list[str]]:
     return [header, *body]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_safe
 def transcript_csv(request: AuthenticatedRequest) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _table(request)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="transcript.csv"'
-    return response
+    header, *body = _table(request)
+    return csv_response(header, body, "transcript.csv")
 
 
 @require_safe
