@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lectio import views
+from lectio.certificates.urls import verify_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,5 +12,7 @@ urlpatterns = [
     path("courses/", include("lectio.learning.catalogue_urls")),
     path("author/", include("lectio.catalog.authoring_urls")),
     path("media/", include("lectio.assets.urls")),
+    path("certificates/", include("lectio.certificates.urls")),
+    path("verify/", include(verify_patterns)),
     path("admin/", admin.site.urls),
 ]
