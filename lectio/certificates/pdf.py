@@ -67,6 +67,7 @@ def _draw(certificate: Certificate, verify_url: str) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
 
@@ -105,10 +106,16 @@ def _draw(certificate: Certificate, verify_url: str) -> bytes:
         top -= box + 4 * mm
 
     def line(text: str, y: float, size: float, colour: str = INK) -> None:
+        """Centred text, smaller when long, over two lines when very long."""
         fitted = _fit(text, font, size, text_width)
         pdf.setFont(font, fitted)
         pdf.setFillColor(colors.HexColor(colour))
-        pdf.drawCentredString(centre, y, text)
+        if stringWidth(text, font, fitted) <= text_width:
+            pdf.drawCentredString(centre, y, text)
+            return
+        first, *rest = simpleSplit(text, font, fitted, text_width)
+        pdf.drawCentredString(centre, y + fitted * 0.6, first)
+        pdf.drawCentredString(centre, y - fitted * 0.6, " ".join(rest))
 
     line(organisation, top - 8 * mm, 16, MUTED)
     line(_("Certificate of completion"), top - 24 * mm, 30, ACCENT)

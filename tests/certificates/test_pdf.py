@@ -86,3 +86,10 @@ def test_a_manager_of_another_department_gets_404(cast, completed):
     accounts.set_department_manager(cast.germany, other)
     other.refresh_from_db()
     assert client_for(other).get(f"/certificates/{completed.code}.pdf").status_code == 404
+
+
+def test_a_very_long_course_title_is_kept_whole(completed):
+    title = "Occupational Health and Safety " * 6 + "Final"
+    completed.course_title = title.strip()
+    text = " ".join(_text(pdf.render(completed, "https://x/verify/")).split())
+    assert title.strip() in text
