@@ -91,3 +91,18 @@ def test_codes_are_read_forgivingly():
     assert normalize_code("ILIL-0000-0000") == "111100000000"
     assert normalize_code("too-short") == ""
     assert normalize_code("7K3M-Q9TX-2B4U") == ""  # U is not in the alphabet
+
+
+def test_the_hook_never_breaks_the_learners_request(cast, caplog):
+    services.issue_on_completion(999_999)  # no such enrolment: nothing to issue
+    course = make_course(cast.instructor, "Broken", pages=1, valid_months=12)
+    enrollment = learning.enroll(cast.learner, course, source="self", at=T0)
+    complete(enrollment, at=T0)  # the hook is not run here (no on-commit capture)
+    course.live_version.outline = {"course": {}}  # an outline without a title
+    course.live_version.save(update_fields=["outline"])
+    from django.core.cache import cache
+
+    cache.clear()
+    services.issue_on_completion(enrollment.pk)
+    assert not Certificate.objects.filter(enrollment=enrollment).exists()
+    assert "No certificate issued for enrolment" in caplog.text
