@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "lectio.catalog",
     "lectio.assets",
     "lectio.learning",
+    "lectio.certificates",
     "lectio.assignments",
     "lectio.reports",
 ]
@@ -333,6 +334,12 @@ LECTIO_MEDIA_ACCEL_PREFIX = env("LECTIO_MEDIA_ACCEL_PREFIX")
 # People and department imports larger than this are refused with a message.
 LECTIO_IMPORT_MAX_BYTES = envint("LECTIO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 LECTIO_DEMO_PASSWORD = env("LECTIO_DEMO_PASSWORD", "demo")
+# Certificates: the organisation that issues them, its logo (a PNG or JPEG file; none when
+# unset or unreadable), and the public address their QR codes lead to (empty: the address
+# the PDF was downloaded from).
+LECTIO_ORGANISATION_NAME = env("LECTIO_ORGANISATION_NAME", "Lectio")
+LECTIO_ORGANISATION_LOGO = env("LECTIO_ORGANISATION_LOGO")
+LECTIO_BASE_URL = env("LECTIO_BASE_URL").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lectio import views
+from lectio.certificates.urls import verify_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,5 +14,7 @@ urlpatterns = [
     path("media/", include("lectio.assets.urls")),
     path("assignments/", include("lectio.assignments.urls")),
     path("reports/", include("lectio.reports.urls")),
+    path("certificates/", include("lectio.certificates.urls")),
+    path("verify/", include(verify_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -264,7 +264,9 @@ def _new_obligation(
     if enrollment.completed_at is not None:
         # Completed before it was assigned: that completion counts (until it expires).
         obligation.completed_at = enrollment.completed_at
-        obligation.expires_at = expiry(assignment.course, enrollment.completed_at)
+        obligation.expires_at = learning.completion_expiry(
+            assignment.course, enrollment.completed_at, person.time_zone
+        )
     if enrollment.last_activity_at is not None:
         obligation.started_at = enrollment.last_activity_at
     obligation.status = _status(obligation, at)
@@ -302,28 +304,6 @@ def _keep_access_open(
         reason=_("Assigned (assignment %(id)s): access lasts past the due date.")
         % {"id": assignment.pk},
     )
-
-
-def expiry(course: Course, completed_at: datetime) -> datetime | None:
-    """When a completion of ``course`` stops counting (its published validity)."""
-    months = (
-        course.live_version.outline["course"].get("valid_months") if course.live_version else None
-    )
-    if not months:
-        return None
-    return add_months(completed_at, int(months))
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    index = moment.month - 1 + months
-    year, month = moment.year + index // 12, index % 12 + 1
-    for day in (moment.day, 30, 29, 28):
-        try:
-            return moment.replace(year=year, month=month, day=min(moment.day, day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 # ---- Status ----------------------------------------------------------------------------
@@ -385,7 +365,9 @@ def course_started(enrollment_id: int) -> None:
 @transaction.atomic
 def course_completed(enrollment_id: int) -> None:
     """Learning's hook: the person completed the course; their obligation is met."""
-    enrollment = Enrollment.objects.select_related("course__live_version").get(pk=enrollment_id)
+    enrollment = Enrollment.objects.select_related("course__live_version", "user").get(
+        pk=enrollment_id
+    )
     assert enrollment.completed_at is not None
     obligation = (
         Obligation.objects.current()
@@ -396,7 +378,9 @@ def course_completed(enrollment_id: int) -> None:
     if obligation is None:
         return
     obligation.completed_at = enrollment.completed_at
-    obligation.expires_at = expiry(enrollment.course, enrollment.completed_at)
+    obligation.expires_at = learning.completion_expiry(
+        enrollment.course, enrollment.completed_at, enrollment.user.time_zone
+    )
     obligation.started_at = obligation.started_at or enrollment.completed_at
     if obligation.status != Obligation.Status.EXEMPT:
         obligation.status = _status(obligation, timezone.now())

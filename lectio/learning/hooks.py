@@ -1,6 +1,7 @@
 """What happens after a learner starts or completes a course, registered by the apps that
 care (certificates, assignments, notifications). Learning calls them after commit, with the
-enrolment's primary key; it never imports those apps."""
+enrolment's primary key; it never imports those apps. The same apps may provide what
+learning's pages link to (a completed course's certificate)."""
 
 from collections.abc import Callable
 
@@ -33,3 +34,27 @@ def on_course_started(hook: CourseCompleted) -> CourseCompleted:
 def course_started(enrollment_id: int) -> None:
     for hook in list(_course_started):
         hook(enrollment_id)
+
+
+# Links to the certificate of each completed enrolment, for the dashboard and the
+# transcript. A provider gets the person's primary key and their completed enrolments'
+# primary keys and answers {enrollment_id: url} in one query.
+CertificateLinks = Callable[[int, list[int]], dict[int, str]]
+_certificate_links: list[CertificateLinks] = []
+
+
+def provide_certificate_links(provider: CertificateLinks) -> CertificateLinks:
+    """Register ``provider(user_id, enrollment_ids)``; usable as a decorator."""
+    if provider not in _certificate_links:
+        _certificate_links.append(provider)
+    return provider
+
+
+def certificate_links(user_id: int, enrollment_ids: list[int]) -> dict[int, str]:
+    """The certificate link of each of these enrolments that has one (no query when none
+    is asked for)."""
+    links: dict[int, str] = {}
+    if enrollment_ids:
+        for provider in list(_certificate_links):
+            links.update(provider(user_id, enrollment_ids))
+    return links

@@ -6,6 +6,7 @@ cached percent in one transaction, and after commit announces a completed course
 hooks other apps registered (``learning.hooks``).
 """
 
+import calendar
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -129,6 +130,33 @@ def end_of_day(day: date, time_zone: str) -> datetime:
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     return datetime.combine(day, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
+
+
+def add_months(moment: datetime, months: int, zone: str = "UTC") -> datetime:
+    """``moment`` plus calendar months, counted in the time zone ``zone`` (so a completion on
+    31 January in Istanbul stays valid until 28 or 29 February there), as an aware datetime
+    in UTC. A day the target month lacks becomes its last day."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("UTC")
+    local = moment.astimezone(tz)
+    index = local.month - 1 + months
+    year, month = local.year + index // 12, index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    shifted = local.replace(tzinfo=None).replace(year=year, month=month, day=day)
+    return shifted.replace(tzinfo=tz).astimezone(UTC)
+
+
+def completion_expiry(course: Course, completed_at: datetime, zone: str) -> datetime | None:
+    """When a completion of ``course`` stops counting: its published validity in months
+    (none: never). Certificates and assignments both ask here, so they always agree."""
+    months = (
+        outline_of(course.live_version)["course"].get("valid_months")
+        if course.live_version
+        else None
+    )
+    return add_months(completed_at, int(months), zone) if months else None
 
 
 def set_due(

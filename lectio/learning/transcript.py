@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from lectio.accounts.permissions import AuthenticatedRequest
 from lectio.exports import csv_response
+from lectio.learning import hooks
 from lectio.learning.models import Enrollment
 
 
@@ -44,7 +45,13 @@ def _seconds(enrollment: Enrollment) -> int:
 @require_safe
 def transcript(request: AuthenticatedRequest) -> HttpResponse:
     enrollments = list(_rows(request))
-    rows = [{"enrollment": e, "hours": _hours(_seconds(e))} for e in enrollments]
+    links = hooks.certificate_links(
+        request.user.pk, [e.pk for e in enrollments if e.completed_at is not None]
+    )
+    rows = [
+        {"enrollment": e, "hours": _hours(_seconds(e)), "certificate": links.get(e.pk, "")}
+        for e in enrollments
+    ]
     total = sum(_seconds(e) for e in enrollments)
     return render(request, "learning/transcript.html", {"rows": rows, "total": _hours(total)})
 
@@ -70,27 +77,35 @@ def transcript_csv(request: AuthenticatedRequest) -> StreamingHttpResponse:
     return csv_response(header, body, "transcript.csv")
 
 
-@require_safe
-def transcript_pdf(request: AuthenticatedRequest) -> FileResponse:
+def pdf_font() -> str:
+    """The name of a font registered with reportlab for PDFs in any of our languages (also
+    used by certificates): DejaVu Sans where installed, which has the Turkish letters, else
+    the Vera font reportlab ships (Latin-1 only)."""
     import reportlab
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    # Vera (shipped with reportlab) covers Latin-1; DejaVu, where installed, also Turkish.
-    font, path = "Vera", f"{reportlab.__path__[0]}/fonts/Vera.ttf"
+    if "DejaVu" in pdfmetrics.getRegisteredFontNames():
+        return "DejaVu"
     for candidate in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",):
         try:
             pdfmetrics.registerFont(TTFont("DejaVu", candidate))
-            font = "DejaVu"
-            break
         except Exception:  # noqa: S112 - a missing system font: fall back to Vera
             continue
-    if font == "Vera":
-        pdfmetrics.registerFont(TTFont("Vera", path))
+        return "DejaVu"
+    if "Vera" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("Vera", f"{reportlab.__path__[0]}/fonts/Vera.ttf"))
+    return "Vera"
+
+
+@require_safe
+def transcript_pdf(request: AuthenticatedRequest) -> FileResponse:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = pdf_font()
     styles = getSampleStyleSheet()
     for style in styles.byName.values():
         style.fontName = font

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from lectio.accounts.permissions import AuthenticatedRequest
+from lectio.learning import hooks
 from lectio.learning.models import Enrollment
 
 # An access end or a due date this close is announced on the dashboard.
@@ -21,12 +22,14 @@ class CourseRow:
     ends_soon: bool
     overdue: bool = False
     due_soon: bool = False
+    certificate: str = ""  # the completed course's certificate (a link), if there is one
 
 
 @require_safe
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """The learner's home, in one query: what is assigned to them (with due dates, soonest
-    first), what they are taking, and what they completed."""
+    first), what they are taking, and what they completed (one more query for the
+    completed courses' certificates, when there are any)."""
     now = timezone.now()
     enrollments = (
         Enrollment.objects.filter(user=request.user, course__live_version__isnull=False)
@@ -53,6 +56,9 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             assigned.append(row)
         else:
             in_progress.append(row)
+    links = hooks.certificate_links(request.user.pk, [row.enrollment.pk for row in completed])
+    for row in completed:
+        row.certificate = links.get(row.enrollment.pk, "")
     assigned.sort(key=lambda row: (row.enrollment.due_at is None, row.enrollment.due_at or now))
     return render(
         request,
