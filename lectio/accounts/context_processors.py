@@ -19,6 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(
             (pgettext_lazy("learning record", "Transcript"), reverse("learning:transcript"))
         )
+        items.append((_("My certificates"), reverse("certificates:mine")))
         if permissions.is_instructor(user):
             items.append((_("Authoring"), reverse("authoring:home")))
         if permissions.can_view_people(user):
@@ -32,7 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (_("People"), reverse("accounts:people")),
                 (_("Departments"), reverse("accounts:departments")),
                 (_("Groups"), reverse("accounts:groups")),
-                (_("Import"), reverse("accounts:import")),
+                (_("Certificates"), reverse("certificates:list")),
             ]
         elif permissions.can_view_people(user):
             items += [
@@ -40,5 +41,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (_("Departments"), reverse("accounts:departments")),
             ]
     path = request.path
-    nav = [{"label": label, "url": url, "current": path.startswith(url)} for label, url in items]
+    # The most specific entry is the current one (/certificates/all/ is not "My certificates").
+    best = max((url for _label, url in items if path.startswith(url)), key=len, default=None)
+    nav = [{"label": label, "url": url, "current": url == best} for label, url in items]
     return {"main_nav": nav, "site_name": settings.SITE_NAME}

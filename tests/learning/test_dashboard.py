@@ -20,8 +20,9 @@ def test_navigation_follows_roles(cast):
     manager = client_for(cast.manager).get("/learn/").content.decode()
     admin = client_for(cast.admin).get("/learn/").content.decode()
     assert 'href="/accounts/people/"' not in learner
-    assert 'href="/accounts/people/"' in manager and 'href="/accounts/import/"' not in manager
-    assert 'href="/accounts/import/"' in admin
+    assert 'href="/accounts/people/"' in manager and 'href="/certificates/all/"' not in manager
+    assert 'href="/certificates/all/"' in admin and 'href="/reports/"' in manager
+    assert 'href="/reports/"' not in learner and 'href="/certificates/"' in learner
 
 
 def test_every_page_sends_a_content_security_policy(cast):
