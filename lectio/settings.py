@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "lectio.catalog",
     "lectio.assets",
     "lectio.learning",
+    "lectio.notifications",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,10 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
     "learning.video_engagement": {
         "task": "lectio.learning.tasks.aggregate_video_engagement",
         "every": 900,
+    },
+    "notifications.send_due": {
+        "task": "lectio.notifications.tasks.send_due_messages",
+        "every": 60,
     },
 }
 

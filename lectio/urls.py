@@ -11,5 +11,6 @@ urlpatterns = [
     path("courses/", include("lectio.learning.catalogue_urls")),
     path("author/", include("lectio.catalog.authoring_urls")),
     path("media/", include("lectio.assets.urls")),
+    path("notifications/", include("lectio.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ ALLOWED = {
     "catalog": {"accounts"},
     "assets": {"accounts", "catalog"},
     "learning": {"accounts", "catalog", "assets"},
+    "notifications": {"accounts"},
 }
 
 
