@@ -42,6 +42,8 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 # A message "sending" for longer than this lost its worker; it goes back to pending.
 STUCK_AFTER = timedelta(minutes=15)
 BATCH = 200
+# At most this many batches per run; the next run (a minute later) takes the rest.
+MAX_ROUNDS = 25
 # Refusals of one message (its recipient, its sender, its data): the next message may pass.
 REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
@@ -230,12 +232,20 @@ def send(pks: list[int], now: datetime) -> dict[str, int]:
 
 
 def send_due(now: datetime | None = None) -> dict[str, int]:
-    """Sweep stale claims, then send what is due, oldest first, a batch at a time."""
+    """Sweep stale claims, then send what is due, oldest first, a batch at a time, until
+    nothing is due or the mail server is down. (Every message sent, skipped or retried
+    leaves the due set, so each round takes new ones; the rounds are bounded anyway.)"""
     now = now or timezone.now()
-    swept = sweep_stuck(now)
-    due = list(
-        Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:BATCH]
-    )
-    return {**send(due, now), "swept": swept}
+    totals = {"swept": sweep_stuck(now)}
+    for _round in range(MAX_ROUNDS):
+        due = list(
+            Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        counts = send(due, now)
+        for outcome, count in counts.items():
+            totals[outcome] = totals.get(outcome, 0) + count
+        if len(due) < BATCH or counts["down"]:
+            break
+    return totals

@@ -93,7 +93,7 @@ def notify(
         raise ValueError("send_after: an aware datetime")
     stored = _json_context(context)
     if existing := Message.objects.filter(key=key).first():
-        return existing
+        return _same(existing, recipient)
     now = timezone.now()
     due = send_after or now
     try:
@@ -115,10 +115,17 @@ def notify(
         existing = Message.objects.filter(key=key).first()
         if existing is None:
             raise
-        return existing
+        return _same(existing, recipient)
     if due <= now:
         _enqueue(message)
     return message
+
+
+def _same(existing: Message, recipient: User) -> Message:
+    if existing.recipient_id != recipient.pk:
+        # A key names one event for one person; reusing it for another is a caller's bug.
+        logger.warning("Notification key %r belongs to another recipient", existing.key)
+    return existing
 
 
 def _enqueue(message: Message) -> None:

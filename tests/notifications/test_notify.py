@@ -103,3 +103,9 @@ def test_two_callers_racing_on_one_key_get_one_message(transactional_db, cast):
         thread.join()
     assert Message.objects.count() == 1
     assert results == [Message.objects.get().pk] * 4
+
+
+def test_a_key_reused_for_another_person_is_logged_and_not_sent_twice(cast, caplog):
+    first = _notify(cast.learner, key="shared")
+    assert _notify(cast.outsider, key="shared").pk == first.pk
+    assert "belongs to another recipient" in caplog.text

@@ -191,3 +191,36 @@ def test_a_broken_template_fails_at_once_with_the_reason(cast, mailbox):
     assert message.status == Message.Status.FAILED
     assert "TemplateDoesNotExist" in message.last_error
     assert mailbox == []
+
+
+def test_one_run_sends_everything_due_in_batches_over_one_connection(cast, mailbox, monkeypatch):
+    monkeypatch.setattr(sending, "BATCH", 2)
+    for n in range(5):
+        _notify(cast.learner, key=f"batch:{n}", mandatory=True)
+    result = sending.send_due(timezone.now())
+    assert result["sent"] == 5
+    assert len(mailbox) == 5
+    assert not Message.objects.exclude(status=Message.Status.SENT).exists()
+
+
+def test_a_server_down_stops_the_run_and_leaves_the_rest_untouched(
+    cast, mailbox, settings, closed_port
+):
+    for n in range(3):
+        _notify(cast.learner, key=f"down:{n}", mandatory=True)
+    settings.EMAIL_PORT = closed_port
+    result = sending.send_due(timezone.now())
+    assert result["down"] == 1 and result["sent"] == 0
+    assert sorted(Message.objects.values_list("attempts", flat=True)) == [0, 0, 1]
+
+
+def test_a_message_stuck_on_its_last_attempt_fails_instead(cast, mailbox):
+    message = _notify(cast.learner)
+    Message.objects.filter(pk=message.pk).update(attempts=sending.MAX_ATTEMPTS - 1)
+    now = timezone.now()
+    sending.claim(message.pk, now)
+    assert sending.send_due(now + timedelta(minutes=16))["swept"] == 1
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED
+    assert message.deliveries.get().note == Delivery.Note.GAVE_UP
+    assert mailbox == []
