@@ -188,6 +188,12 @@ def deliver(message: Message, connection: BaseEmailBackend, now: datetime) -> st
         logger.warning("Sending e-mail %s failed: %s", message.pk, exc)
         _fail(message, now, f"{type(exc).__name__}: {exc}", last=False)
         return "refused" if isinstance(exc, REFUSED) else "down"
+    except Exception as exc:
+        # Not the server's trouble (say, an address Python cannot encode): trying again
+        # would fail the same way.
+        logger.exception("E-mail %s could not be sent", message.pk)
+        _fail(message, now, f"{type(exc).__name__}: {exc}", last=True)
+        return "failed"
     with transaction.atomic():
         _finish(message, now, status=Message.Status.SENT, sent_at=now, subject=rendered.subject)
         Delivery.objects.create(message=message, at=now, ok=True)

@@ -4,7 +4,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 from django.utils import timezone
 
 from lectio.notifications import sending, services
@@ -94,7 +94,7 @@ def test_two_callers_racing_on_one_key_get_one_message(transactional_db, cast):
             start.wait()
             results.append(_notify(cast.learner, key="race").pk)
         finally:
-            close_old_connections()
+            connection.close()  # each thread has its own connection
 
     threads = [threading.Thread(target=call) for _ in range(4)]
     for thread in threads:

@@ -224,3 +224,17 @@ def test_a_message_stuck_on_its_last_attempt_fails_instead(cast, mailbox):
     assert message.status == Message.Status.FAILED
     assert message.deliveries.get().note == Delivery.Note.GAVE_UP
     assert mailbox == []
+
+
+def test_an_error_that_is_not_the_servers_fails_the_message_at_once(cast, mailbox, monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+
+    def refuse(self, fail_silently=False):
+        raise ValueError("an address that cannot be encoded")
+
+    message = _notify(cast.learner, mandatory=True)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    assert sending.send_due(timezone.now())["failed"] == 1
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED and message.attempts == 1
+    assert "ValueError" in message.deliveries.get().error
