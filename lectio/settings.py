@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "lectio.catalog",
     "lectio.assets",
     "lectio.learning",
+    "lectio.notifications",
     "lectio.certificates",
     "lectio.assignments",
     "lectio.reports",
@@ -199,6 +200,10 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
     "assignments.reconcile": {
         "task": "lectio.assignments.tasks.reconcile_assignments",
         "every": 3600,
+    },
+    "notifications.send_due": {
+        "task": "lectio.notifications.tasks.send_due_messages",
+        "every": 60,
     },
 }
 
@@ -334,12 +339,10 @@ LECTIO_MEDIA_ACCEL_PREFIX = env("LECTIO_MEDIA_ACCEL_PREFIX")
 # People and department imports larger than this are refused with a message.
 LECTIO_IMPORT_MAX_BYTES = envint("LECTIO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 LECTIO_DEMO_PASSWORD = env("LECTIO_DEMO_PASSWORD", "demo")
-# Certificates: the organisation that issues them, its logo (a PNG or JPEG file; none when
-# unset or unreadable), and the public address their QR codes lead to (empty: the address
-# the PDF was downloaded from).
+# Certificates: the organisation that issues them and its logo (a PNG or JPEG file; none
+# when unset or unreadable). Their QR codes lead to SITE_URL.
 LECTIO_ORGANISATION_NAME = env("LECTIO_ORGANISATION_NAME", "Lectio")
 LECTIO_ORGANISATION_LOGO = env("LECTIO_ORGANISATION_LOGO")
-LECTIO_BASE_URL = env("LECTIO_BASE_URL").rstrip("/")
 
 LOGGING = {
     "version": 1,

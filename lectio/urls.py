@@ -16,5 +16,6 @@ urlpatterns = [
     path("reports/", include("lectio.reports.urls")),
     path("certificates/", include("lectio.certificates.urls")),
     path("verify/", include(verify_patterns)),
+    path("notifications/", include("lectio.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -96,8 +96,9 @@ def feed(request: AuthenticatedRequest, token: str) -> HttpResponse:
     found = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if found is None or not found.user.is_active:
         raise Http404
-    base_url = getattr(settings, "LECTIO_BASE_URL", "") or request.build_absolute_uri("/")[:-1]
-    response = HttpResponse(calendar_for(found.user, base_url), content_type="text/calendar")
+    response = HttpResponse(
+        calendar_for(found.user, settings.SITE_URL), content_type="text/calendar"
+    )
     response["Content-Disposition"] = 'inline; filename="due-dates.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response

@@ -25,11 +25,9 @@ administrators_only = requires(can_manage_certificates)
 
 
 def verify_url(request: HttpRequest, certificate: Certificate) -> str:
-    """The absolute address of the certificate's verification page (LECTIO_BASE_URL, else
-    the address this request came to)."""
-    path = reverse("verify:verify", args=[certificate.code])
-    base = settings.LECTIO_BASE_URL
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
+    """The absolute address of the certificate's verification page (on ``SITE_URL``, the
+    site's public address, as in e-mails)."""
+    return settings.SITE_URL + reverse("verify:verify", args=[certificate.code])
 
 
 def _certificate(code: str) -> Certificate:

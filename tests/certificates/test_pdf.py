@@ -30,11 +30,11 @@ def test_the_owner_downloads_a_pdf_with_name_course_dates_and_code(cast, complet
     assert completed.display_code in text
     # Dates in the learner's language (English) and time zone (Istanbul).
     assert "Completed on Jan. 31, 2026" in text and "Valid until Jan. 31, 2027" in text
-    assert f"http://testserver/verify/{completed.code}/" in text
+    assert f"{settings.SITE_URL}/verify/{completed.code}/" in text
 
 
 def test_turkish_names_and_language_round_trip(cast, completed, settings):
-    settings.LECTIO_BASE_URL = "https://learn.example.com"
+    settings.SITE_URL = "https://learn.example.com"
     accounts.update_person(cast.learner, full_name="Şükrü Çağlayan", language="tr")
     new = client_for(cast.admin).post(
         f"/certificates/{completed.code}/reissue/", {"reissue-reason": "Name changed"}
