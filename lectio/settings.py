@@ -201,6 +201,8 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
         "task": "lectio.assignments.tasks.reconcile_assignments",
         "every": 3600,
     },
+    "assignments.reminders": {"task": "lectio.assignments.tasks.send_reminders", "every": 3600},
+    "assignments.digests": {"task": "lectio.assignments.tasks.send_digests", "every": 86400},
     "notifications.send_due": {
         "task": "lectio.notifications.tasks.send_due_messages",
         "every": 60,
@@ -339,6 +341,12 @@ LECTIO_MEDIA_ACCEL_PREFIX = env("LECTIO_MEDIA_ACCEL_PREFIX")
 # People and department imports larger than this are refused with a message.
 LECTIO_IMPORT_MAX_BYTES = envint("LECTIO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 LECTIO_DEMO_PASSWORD = env("LECTIO_DEMO_PASSWORD", "demo")
+# Assigned training's e-mails: reminders this many days before the due date; escalation
+# to the manager this many days overdue; a warning this many days before a completion
+# expires.
+LECTIO_REMINDER_DAYS = [int(d) for d in env("LECTIO_REMINDER_DAYS", "7,1").split(",") if d.strip()]
+LECTIO_ESCALATION_DAYS = envint("LECTIO_ESCALATION_DAYS", 7)
+LECTIO_EXPIRY_WARNING_DAYS = envint("LECTIO_EXPIRY_WARNING_DAYS", 30)
 # Certificates: the organisation that issues them and its logo (a PNG or JPEG file; none
 # when unset or unreadable). Their QR codes lead to SITE_URL.
 LECTIO_ORGANISATION_NAME = env("LECTIO_ORGANISATION_NAME", "Lectio")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
+from django.utils import translation
 from pypdf import PdfWriter
 
 from lectio.accounts import services
@@ -77,6 +78,10 @@ def _test_settings(settings, smtp_sink, tmp_path):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield
+    # A request by a Turkish reader leaves Turkish active in this thread (as each request
+    # sets its own, production never notices); the next test starts in the default.
+    translation.deactivate()
 
 
 @pytest.fixture

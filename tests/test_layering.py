@@ -13,7 +13,7 @@ ALLOWED = {
     "learning": {"accounts", "catalog", "assets"},
     "notifications": {"accounts"},
     "certificates": {"accounts", "catalog", "assets", "learning"},
-    "assignments": {"accounts", "catalog", "assets", "learning"},
+    "assignments": {"accounts", "catalog", "assets", "learning", "notifications"},
     "reports": {"accounts", "catalog", "assets", "learning", "assignments"},
 }
 

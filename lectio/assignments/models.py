@@ -140,6 +140,7 @@ class AssignmentEvent(models.Model):
         DUE_CHANGED = "due_changed", _("Due date changed")
         COMPLETED = "completed", _("Completed")
         RENEWED = "renewed", _("Renewal assigned")
+        REMINDED = "reminded", _("Reminder sent")
 
     action = models.CharField(max_length=20, choices=Action.choices)
     assignment = models.ForeignKey(

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lectio.accounts.models import Department, Group, User, UserQuerySet
+from lectio.assignments import reminders
 from lectio.assignments.models import Assignment, AssignmentEvent, Obligation
 from lectio.catalog.models import Course
 from lectio.learning import services as learning
@@ -275,6 +276,8 @@ def _new_obligation(
             obligation.save()
     except IntegrityError:  # another request made it a moment ago
         return Obligation.objects.current().get(user=person, course=assignment.course)
+    if obligation.status != Obligation.Status.COMPLETED:
+        reminders.assigned(obligation)
     return obligation
 
 

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from lectio.assignments import services
+from lectio.assignments import reminders, services
 
 
 @task()
@@ -15,3 +15,16 @@ def refresh_statuses() -> dict[str, int]:
 def reconcile_assignments() -> int:
     """Dynamic assignments reach anyone they missed, e.g. a hire-date rule (hourly)."""
     return services.reconcile()
+
+
+@task()
+def send_reminders() -> int:
+    """Reminders, overdue notices, escalations and expiry warnings that are due (hourly)."""
+    services.refresh_statuses()
+    return reminders.send_reminders()
+
+
+@task()
+def send_digests() -> int:
+    """The managers' weekly digest (checked daily; one per manager and ISO week)."""
+    return reminders.send_digests()

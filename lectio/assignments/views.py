@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lectio.accounts.models import User
 from lectio.accounts.permissions import AuthenticatedRequest, requires
-from lectio.assignments import permissions, services
+from lectio.assignments import permissions, reminders, services
 from lectio.assignments.forms import AssignmentForm, DueForm, MatrixFilterForm, ReasonForm
 from lectio.assignments.models import Assignment, AssignmentEvent, Obligation
 from lectio.catalog.models import Course
@@ -181,6 +181,10 @@ def obligation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         act = services.exempt if action == "exempt" else services.lift_exemption
         act(obligation, by=request.user, reason=reason_form.cleaned_data["reason"])
         messages.success(request, _("Saved."))
+        return redirect("assignments:obligation", pk=obligation.pk)
+    if action == "remind" and obligation.is_pending():
+        reminders.remind_now(obligation, by=request.user)
+        messages.success(request, _("A reminder is on its way."))
         return redirect("assignments:obligation", pk=obligation.pk)
     if action == "due" and due_form.is_valid():
         try:

@@ -56,13 +56,20 @@ class Rendered:
     headers: dict[str, str]
 
 
+def _revive(value: Any, name: str = "") -> Any:
+    """The stored context as templates get it: ``*_at`` strings back to datetimes, at any
+    depth (a digest's list of rows carries their own due dates)."""
+    if name.endswith("_at") and isinstance(value, str):
+        return parse_datetime(value) or value
+    if isinstance(value, list):
+        return [_revive(item, name) for item in value]
+    if isinstance(value, dict):
+        return {key: _revive(item, key) for key, item in value.items()}
+    return value
+
+
 def _template_context(message: Message) -> dict[str, Any]:
-    context: dict[str, Any] = {}
-    for name, value in message.context.items():
-        if name.endswith("_at") and isinstance(value, str):
-            context[name] = parse_datetime(value) or value
-        else:
-            context[name] = value
+    context: dict[str, Any] = _revive(message.context)
     unsubscribe = ""
     if not message.mandatory:
         token = services.unsubscribe_token(message.recipient)
