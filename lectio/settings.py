@@ -203,6 +203,7 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
     },
     "assignments.reminders": {"task": "lectio.assignments.tasks.send_reminders", "every": 3600},
     "assignments.digests": {"task": "lectio.assignments.tasks.send_digests", "every": 86400},
+    "reports.scheduled": {"task": "lectio.reports.tasks.send_reports", "every": 86400},
     "notifications.send_due": {
         "task": "lectio.notifications.tasks.send_due_messages",
         "every": 60,

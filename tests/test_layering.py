@@ -14,7 +14,7 @@ ALLOWED = {
     "notifications": {"accounts"},
     "certificates": {"accounts", "catalog", "assets", "learning"},
     "assignments": {"accounts", "catalog", "assets", "learning", "notifications"},
-    "reports": {"accounts", "catalog", "assets", "learning", "assignments"},
+    "reports": {"accounts", "catalog", "assets", "learning", "assignments", "notifications"},
 }
 
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("overdue/", views.overdue, name="overdue"),
     path("compliance.csv", views.export_csv, name="export_csv"),
     path("compliance.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("subscriptions/", views.subscribe, name="subscribe"),
+    path("subscriptions/<int:pk>/delete/", views.unsubscribe, name="unsubscribe"),
 ]

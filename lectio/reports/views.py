@@ -4,13 +4,14 @@ by department, completions over time, the overdue list, and exports."""
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from lectio import exports
 from lectio.accounts.forms import DepartmentChoiceField
@@ -19,6 +20,7 @@ from lectio.assignments.forms import managed_departments
 from lectio.assignments.models import Obligation
 from lectio.catalog.models import Course
 from lectio.reports import queries
+from lectio.reports.models import Subscription
 
 PER_PAGE = 50
 viewers_only = requires(can_view_people)  # administrators and managers
@@ -73,8 +75,43 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         "everyone": everyone,
         "months": months,
         "chart_width": len(months) * 100,
+        "subscribe_form": SubscribeForm(),
+        "subscriptions": Subscription.objects.filter(user=request.user).select_related(
+            "course", "department"
+        ),
     }
     return render(request, "reports/overview.html", context)
+
+
+class SubscribeForm(forms.Form):
+    every = forms.ChoiceField(label=_("How often"), choices=Subscription.Every.choices)
+
+
+@viewers_only
+@require_POST
+def subscribe(request: AuthenticatedRequest) -> HttpResponse:
+    """E-mail me this report (with the filters in use) every week or month."""
+    form = SubscribeForm(request.POST)
+    filters, _obligations = _filtered(request)
+    if form.is_valid() and filters.is_valid():
+        Subscription.objects.create(
+            user=request.user,
+            every=form.cleaned_data["every"],
+            course=filters.cleaned_data["course"],
+            department=filters.cleaned_data["department"],
+        )
+        messages.success(request, _("You will get this report by e-mail."))
+    else:
+        messages.error(request, _("Choose how often."))
+    return redirect("reports:overview")
+
+
+@viewers_only
+@require_POST
+def unsubscribe(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    Subscription.objects.filter(pk=pk, user=request.user).delete()
+    messages.success(request, _("You will no longer get this report by e-mail."))
+    return redirect("reports:overview")
 
 
 @viewers_only

@@ -139,3 +139,32 @@ def test_the_reports_run_a_fixed_number_of_queries(cast, programme, django_asser
     for url, count in counts.items():
         with django_assert_max_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+def test_a_scheduled_report_arrives_once_per_period(cast, programme, mailbox):
+    from datetime import UTC, datetime
+
+    from lectio.notifications import sending
+    from lectio.reports.models import Subscription
+    from lectio.reports.scheduled import send_scheduled_reports
+    from tests.notifications.mail import part, subject
+
+    fire, _ethics = programme
+    client = client_for(cast.admin)
+    client.post(f"/reports/subscriptions/?course={fire.pk}", {"every": "week"})
+    subscription = Subscription.objects.get()
+    assert (subscription.every, subscription.course) == ("week", fire)
+    monday = datetime(2031, 3, 10, 7, tzinfo=UTC)
+    assert send_scheduled_reports(monday) == 1
+    send_scheduled_reports(monday + timedelta(days=3))  # the same week: nothing new
+    sending.send_due(monday + timedelta(days=3))
+    reports = [m for m in mailbox if subject(m).startswith("Compliance report")]
+    [email] = reports
+    assert subject(email) == "Compliance report: 25% complete, 1 overdue"
+    assert "- Fire Safety: 25%, 1 overdue" in part(email)
+    assert f"/reports/?course={fire.pk}" in part(email)
+    send_scheduled_reports(monday + timedelta(days=7))
+    sending.send_due(monday + timedelta(days=7))
+    assert len([m for m in mailbox if subject(m).startswith("Compliance report")]) == 2
+    client.post(f"/reports/subscriptions/{subscription.pk}/delete/")
+    assert not Subscription.objects.exists()
