@@ -12,6 +12,7 @@ urlpatterns = [
     path("obligations/<int:pk>/", views.obligation_detail, name="obligation"),
     path("team/", views.team_matrix, name="team"),
     path("people/<int:pk>/", views.person_obligations, name="person"),
+    path("audit/", views.audit, name="audit"),
     path("calendar/", calendar.my_calendar, name="calendar"),
     path("calendar/reset/", calendar.reset_calendar, name="calendar_reset"),
     path("calendar/<str:token>.ics", calendar.feed, name="feed"),

@@ -7,14 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lectio import exports
 from lectio.accounts.models import User
-from lectio.accounts.permissions import AuthenticatedRequest, requires
+from lectio.accounts.permissions import AuthenticatedRequest, is_administrator, requires
 from lectio.assignments import permissions, reminders, services
 from lectio.assignments.forms import AssignmentForm, DueForm, MatrixFilterForm, ReasonForm
 from lectio.assignments.models import Assignment, AssignmentEvent, Obligation
@@ -308,4 +309,43 @@ def person_obligations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         "assignments/person.html",
         {"person": person, "obligations": obligations, "enrollments": enrollments},
+    )
+
+
+@requires(is_administrator)
+def audit(request: AuthenticatedRequest) -> HttpResponse | StreamingHttpResponse:
+    """Every assignment event (assigned, exempted, due date changed, reminded, completed,
+    ended), newest first, with who and why; CSV for auditors."""
+    events = AssignmentEvent.objects.select_related(
+        "actor", "assignment__course", "obligation__user", "obligation__course"
+    ).order_by("-at", "-pk")
+    action = request.GET.get("action", "")
+    if action in AssignmentEvent.Action.values:
+        events = events.filter(action=action)
+    if request.GET.get("format") == "csv":
+        rows = (
+            (
+                event.at,
+                event.get_action_display(),
+                event.actor.email if event.actor else "",
+                event.obligation.user.email if event.obligation else "",
+                (event.obligation or event.assignment).course.title  # type: ignore[union-attr]
+                if (event.obligation or event.assignment)
+                else "",
+                event.reason,
+            )
+            for event in events.iterator(chunk_size=1000)
+        )
+        header = ("at", "action", "by", "person", "course", "reason")
+        return exports.csv_response(header, rows, "assignment-audit.csv")
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assignments/audit.html",
+        {
+            "page": page,
+            "action": action,
+            "actions": AssignmentEvent.Action.choices,
+            "query": _query(request),
+        },
     )

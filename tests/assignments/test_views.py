@@ -206,3 +206,20 @@ def test_the_assignment_pages_run_a_fixed_number_of_queries(cast, django_assert_
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             assert client.get(url).status_code == 200
+
+
+def test_the_audit_trail_lists_every_event_with_who_and_why(cast, django_assert_max_num_queries):
+    course = make_course(cast.instructor, "Ethics")
+    services.create_assignment(course, by=cast.admin, people=[cast.learner, cast.outsider])
+    for obligation in Obligation.objects.all():
+        services.exempt(obligation, by=cast.admin, reason=f"Reason {obligation.user.full_name}")
+    client = client_for(cast.admin)
+    with django_assert_max_num_queries(12):
+        html = client.get("/assignments/audit/").content.decode()
+    assert "Reason Leyla Learner" in html and "Reason Otto Outsider" in html
+    only = client.get("/assignments/audit/?action=exempted").content.decode()
+    assert "2 people" not in only and "Reason Leyla Learner" in only
+    csv = b"".join(client.get("/assignments/audit/?format=csv").streaming_content).decode()
+    assert csv.splitlines()[0] == "at,action,by,person,course,reason"
+    assert len(csv.splitlines()) == 1 + 3
+    assert client_for(cast.manager).get("/assignments/audit/").status_code == 403
