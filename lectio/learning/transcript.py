@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from lectio.accounts.permissions import AuthenticatedRequest
 from lectio.exports import csv_response
 from lectio.learning import hooks
-from lectio.learning.models import Enrollment
+from lectio.learning.models import Attestation, Enrollment
 
 
 def _rows(request: AuthenticatedRequest) -> QuerySet[Enrollment]:
@@ -53,7 +53,24 @@ def transcript(request: AuthenticatedRequest) -> HttpResponse:
         for e in enrollments
     ]
     total = sum(_seconds(e) for e in enrollments)
-    return render(request, "learning/transcript.html", {"rows": rows, "total": _hours(total)})
+    attestations = (
+        Attestation.objects.filter(enrollment__user=request.user)
+        .select_related("course_version")
+        .only(
+            "lesson_title",
+            "version",
+            "language",
+            "digest",
+            "confirmed_at",
+            "course_version__title",
+            "course_version__course_id",
+        )
+    )
+    return render(
+        request,
+        "learning/transcript.html",
+        {"rows": rows, "total": _hours(total), "attestations": attestations},
+    )
 
 
 def _table(request: AuthenticatedRequest) -> list[list[str]]:
