@@ -278,6 +278,17 @@ def test_the_transcript_lists_the_learners_attestations(cast, django_assert_max_
     )
 
 
+def test_the_transcript_pdf_lists_the_learners_attestations(cast):
+    from pypdf import PdfReader
+
+    _course_row, enrollment, _page, policy = _course(cast)
+    services.attest(enrollment, policy.pk, language="en", ip=None, user_agent="")
+    response = client_for(cast.learner).get("/learn/transcript.pdf")
+    text = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages[0].extract_text()
+    assert "Attestations" in text and "Password policy" in text
+    assert kind.digest(POLICY, SENTENCE) in text.replace("\n", "")
+
+
 def test_the_evidence_page_is_for_administrators(cast):
     course, _enrollment, _page, _policy = _course(cast)
     for person in (cast.learner, cast.instructor, cast.manager):
