@@ -8,6 +8,7 @@ hooks other apps registered (``learning.hooks``).
 """
 
 import calendar
+import ipaddress
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -403,11 +404,19 @@ def attest(
             full_name=user.full_name,
             email=user.email,
             confirmed_at=at,
-            ip_address=ip or None,
+            ip_address=_ip_or_none(ip),
             user_agent=user_agent[:300],
         )
     _save_progress(enrollment, progress, at, complete=True)
     return evidence
+
+
+def _ip_or_none(value: str | None) -> str | None:
+    """A valid IPv4 or IPv6 address, else None (the column accepts nothing else)."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
 
 
 def _locked(enrollment: Enrollment, lesson_id: int, at: datetime) -> str:

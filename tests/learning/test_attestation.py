@@ -250,6 +250,12 @@ def test_the_progress_endpoint_cannot_complete_an_attestation(cast):
     _nothing_stored(enrollment, policy)
 
 
+def test_an_unusable_ip_address_is_left_out(cast):
+    _course_row, enrollment, _page, policy = _course(cast)
+    row = services.attest(enrollment, policy.pk, language="en", ip="unix:", user_agent="")
+    assert row.ip_address is None
+
+
 def test_evidence_is_never_changed_or_deleted(cast):
     _course_row, enrollment, _page, policy = _course(cast)
     row = services.attest(enrollment, policy.pk, language="en", ip=None, user_agent="")
