@@ -182,6 +182,7 @@ class Lesson(models.Model):
         PAGE = "page", _("Page")
         QUIZ = "quiz", _("Quiz")
         PACKAGE = "package", _("SCORM or cmi5 package")
+        ATTESTATION = "attestation", _("Attestation")
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")

@@ -4,11 +4,13 @@ import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,7 @@ from lectio.catalog import services as catalog
 from lectio.catalog.models import Course, Lesson
 from lectio.learning import intervals, services
 from lectio.learning.availability import lesson_states
-from lectio.learning.models import Enrollment, LessonProgress
+from lectio.learning.models import Attestation, Enrollment, LessonProgress
 
 
 def _enrollment(request: AuthenticatedRequest, course: Course) -> Enrollment:
@@ -33,11 +35,39 @@ def _enrollment(request: AuthenticatedRequest, course: Course) -> Enrollment:
     return enrollment
 
 
+class AttestForm(forms.Form):
+    """The learner's confirmation: one required checkbox labelled with the sentence they
+    were shown. What they confirm is taken from the published course, never from here."""
+
+    confirm = forms.BooleanField(
+        required=True,
+        error_messages={"required": gettext_lazy("Tick the box to confirm.")},
+    )
+
+    def __init__(self, *args: Any, sentence: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = sentence
+
+
 @never_cache
 def lesson(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     """A lesson of a course the person is enrolled in, when it is open to them."""
     course = get_object_or_404(Course.objects.select_related("live_version"), slug=slug)
     enrollment = _enrollment(request, course)
+    return _render_lesson(request, course, enrollment, pk)
+
+
+def _render_lesson(
+    request: AuthenticatedRequest,
+    course: Course,
+    enrollment: Enrollment,
+    pk: int,
+    *,
+    attest_form: AttestForm | None = None,
+    error: services.ProgressRefused | None = None,
+) -> HttpResponse:
+    """The lesson page; after a refused confirmation (``error``, or an invalid
+    ``attest_form``) it is shown again with the reason, and nothing is written."""
     assert course.live_version is not None
     outline = catalog.localize(services.outline_of(course.live_version), request.LANGUAGE_CODE)
     lessons = [les for module in outline["modules"] for les in module["lessons"]]
@@ -58,8 +88,10 @@ def lesson(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
         "previous": lessons[index - 1] if index else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,
         "progress": progress_rows.get(pk),
+        "error": error,
     }
-    if state.open:
+    refused = error is not None or attest_form is not None
+    if state.open and not refused:
         opened = services.open_lesson(enrollment, pk)
         context["progress"] = opened
         context["furthest"] = intervals.furthest_contiguous(
@@ -68,7 +100,31 @@ def lesson(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
         context.update(_media(request, current))
         context["minutes_spent"] = opened.active_seconds // 60
         context["min_minutes"] = int(current["content"].get("min_seconds") or 0) // 60
-    return render(request, "learning/lesson.html", context, status=200 if state.open else 403)
+    if current["kind"] == "attestation":
+        context.update(_attestation(enrollment, current, attest_form))
+    status = error.status if error else 400 if attest_form else 200 if state.open else 403
+    return render(request, "learning/lesson.html", context, status=status)
+
+
+def _attestation(
+    enrollment: Enrollment, lesson: dict[str, Any], form: AttestForm | None
+) -> dict[str, Any]:
+    """The person's confirmation of this text if any (one query), else the form; and an
+    earlier text they confirmed, when it has changed since."""
+    shown = lesson["content"]
+    rows = list(
+        Attestation.objects.filter(enrollment=enrollment, lesson_id=lesson["id"]).only(
+            "digest", "version", "confirmed_at"
+        )
+    )
+    confirmed = next((row for row in rows if row.digest == shown["digest"]), None)
+    if form is not None:
+        form.fields["confirm"].label = shown["confirmation"]
+    return {
+        "attestation": confirmed,
+        "earlier_attestation": rows[0] if rows and confirmed is None else None,
+        "attest_form": form or AttestForm(sentence=shown["confirmation"], prefix="attest"),
+    }
 
 
 def _media(request: AuthenticatedRequest, lesson: dict[str, Any]) -> dict[str, Any]:
@@ -173,4 +229,27 @@ def complete(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, str(refused))
         return redirect("courses:course", slug=slug)
     messages.success(request, _("Marked as complete."))
+    return redirect("learning:lesson", slug=slug, pk=pk)
+
+
+@require_POST
+def attest(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    """ "I have read and understood": the ticked box is all the client sends; the text, the
+    version and the person come from the server (works without JavaScript)."""
+    course = get_object_or_404(Course.objects.select_related("live_version"), slug=slug)
+    enrollment = _enrollment(request, course)
+    form = AttestForm(request.POST, prefix="attest")
+    if not form.is_valid():
+        return _render_lesson(request, course, enrollment, pk, attest_form=form)
+    try:
+        services.attest(
+            enrollment,
+            pk,
+            language=request.LANGUAGE_CODE,
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("user-agent", ""),
+        )
+    except services.ProgressRefused as refused:
+        return _render_lesson(request, course, enrollment, pk, error=refused)
+    messages.success(request, _("Your confirmation is recorded."))
     return redirect("learning:lesson", slug=slug, pk=pk)

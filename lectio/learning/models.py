@@ -159,3 +159,54 @@ class VideoEngagement(models.Model):
 
     def __str__(self) -> str:
         return f"engagement of {self.lesson_id}"
+
+
+class Attestation(models.Model):
+    """Evidence that a person confirmed an attestation lesson: who (name and e-mail as they
+    were), when, from where, and exactly what they were shown (the published text and
+    confirmation sentence in their language, with its sha256 digest and the course
+    version). Written once by ``learning.services.attest``; never edited or deleted."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="attestations"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="attestations")
+    course_version = models.ForeignKey(
+        "catalog.CourseVersion", on_delete=models.PROTECT, related_name="attestations"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    language = models.CharField(_("language"), max_length=8)
+    lesson_title = models.CharField(_("lesson"), max_length=200)
+    text = models.TextField(_("text as shown"))
+    confirmation = models.TextField(_("confirmation as shown"))
+    digest = models.CharField(_("digest"), max_length=64)
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+        constraints = [
+            # The same text is attested once per enrolment: a repeated submit (or a new
+            # version with an unchanged text) adds no row.
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson", "digest"], name="uniq_attestation_text"
+            )
+        ]
+        indexes = [
+            # The evidence page and its CSV export: a course's attestations, newest first.
+            models.Index(fields=["course_version", "-confirmed_at"], name="attestation_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}: {self.lesson_title} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("An attestation is evidence: it is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("An attestation is evidence: it is never deleted.")

@@ -1,12 +1,14 @@
 """Every write to a learner's enrolments and progress: the one write path.
 
 Every learning event — a video heartbeat, a page read, pages of a document seen — goes
-through ``record_progress``, which updates the lesson's progress and the enrolment's
-cached percent in one transaction, and after commit announces a completed course to the
+through ``record_progress`` (a policy confirmed goes through ``attest``, which also stores
+the evidence). Both update the lesson's progress and the enrolment's cached percent in one
+transaction through the same step, and after commit announce a completed course to the
 hooks other apps registered (``learning.hooks``).
 """
 
 import calendar
+import ipaddress
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,9 +24,16 @@ from django.utils.translation import gettext as _
 
 from lectio.accounts.models import User
 from lectio.catalog.models import Course, CourseVersion
+from lectio.catalog.services import localize
 from lectio.learning import hooks, intervals
 from lectio.learning.availability import lesson_states
-from lectio.learning.models import AccessChange, Enrollment, LessonProgress, WatchSegment
+from lectio.learning.models import (
+    AccessChange,
+    Attestation,
+    Enrollment,
+    LessonProgress,
+    WatchSegment,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -295,6 +304,25 @@ def record_progress(
     seconds than time allows, pages that do not exist); a report for a closed window or a
     lesson outside the course is refused. Progress never goes down."""
     at = at or timezone.now()
+    lesson = _open_lesson_or_refuse(enrollment, lesson_id, at)
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        enrollment=enrollment, lesson_id=lesson_id, defaults={"opened_at": at, "last_report_at": at}
+    )
+    if report.seq <= int(progress.sequence.get(report.client, 0)):
+        return progress  # already applied
+    elapsed = max(0.0, (at - progress.last_report_at).total_seconds())
+    progress.active_seconds += int(min(max(0.0, report.active_seconds), elapsed + SLACK_SECONDS))
+    percent, complete = _apply(progress, lesson, report, elapsed)
+    progress.percent = max(progress.percent, percent)
+    clients = {**progress.sequence, report.client: report.seq}
+    progress.sequence = dict(list(clients.items())[-20:])
+    _save_progress(enrollment, progress, at, complete=complete)
+    return progress
+
+
+def _open_lesson_or_refuse(enrollment: Enrollment, lesson_id: int, at: datetime) -> dict[str, Any]:
+    """The published lesson, when the learner may work on it now; else ProgressRefused
+    (access window closed, lesson not in the published course, lesson locked)."""
     if not enrollment.is_open(at):
         raise ProgressRefused(_("Your access to this course is closed."), 403)
     lesson = published_lesson(enrollment.course, lesson_id)
@@ -302,17 +330,18 @@ def record_progress(
         raise ProgressRefused(_("This lesson is not part of the course."), 404)
     if locked := _locked(enrollment, lesson_id, at):
         raise ProgressRefused(locked, 403)
-    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
-        enrollment=enrollment, lesson_id=lesson_id, defaults={"opened_at": at, "last_report_at": at}
-    )
-    if report.seq <= int(progress.sequence.get(report.client, 0)):
-        return progress  # already applied
-    elapsed = max(0.0, (at - progress.last_report_at).total_seconds())
-    was_complete = progress.status == LessonProgress.Status.COMPLETED
-    progress.active_seconds += int(min(max(0.0, report.active_seconds), elapsed + SLACK_SECONDS))
-    percent, complete = _apply(progress, lesson, report, elapsed)
-    progress.percent = max(progress.percent, percent)
-    if complete and not was_complete:
+    return lesson
+
+
+def _save_progress(
+    enrollment: Enrollment, progress: LessonProgress, at: datetime, *, complete: bool
+) -> None:
+    """The step every kind shares: store the (locked) progress row, completing it the first
+    time ``complete`` is true, and update the enrolment's cached percent, its completion
+    (whose hooks run after commit), its last lesson, and the first activity in the course
+    (announced after commit)."""
+    newly_complete = complete and progress.status != LessonProgress.Status.COMPLETED
+    if newly_complete:
         progress.status, progress.completed_at, progress.percent = (
             LessonProgress.Status.COMPLETED,
             at,
@@ -321,15 +350,73 @@ def record_progress(
     elif progress.status == LessonProgress.Status.NOT_STARTED:
         progress.status = LessonProgress.Status.IN_PROGRESS
     progress.last_report_at = at
-    clients = {**progress.sequence, report.client: report.seq}
-    progress.sequence = dict(list(clients.items())[-20:])
     progress.save()
-    updates: dict[str, Any] = {"last_lesson_id": lesson_id, "last_activity_at": at}
-    if complete and not was_complete:
+    updates: dict[str, Any] = {"last_lesson_id": progress.lesson_id, "last_activity_at": at}
+    if newly_complete:
         updates.update(_course_progress(enrollment, at))
     Enrollment.objects.filter(pk=enrollment.pk).update(**updates)
     _announce_start(enrollment)
-    return progress
+
+
+@transaction.atomic
+def attest(
+    enrollment: Enrollment,
+    lesson_id: int,
+    *,
+    language: str,
+    ip: str | None,
+    user_agent: str,
+    at: datetime | None = None,
+) -> Attestation:
+    """The learner confirms an attestation lesson ("I have read and understood").
+
+    What they confirmed is taken from the *published* outline in their language — the
+    client only says "I confirm" — and stored with their name and e-mail as they are now,
+    the time, the IP address and the browser. The lesson then completes like any other.
+    The same text confirmed again (a repeated submit) returns the existing evidence."""
+    at = at or timezone.now()
+    _open_lesson_or_refuse(enrollment, lesson_id, at)
+    version = enrollment.course.live_version
+    assert version is not None
+    outline = localize(outline_of(version), language)
+    lesson = next(les for m in outline["modules"] for les in m["lessons"] if les["id"] == lesson_id)
+    if lesson["kind"] != "attestation":
+        raise ProgressRefused(_("This lesson asks for no confirmation."), 400)
+    shown = lesson["content"]
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        enrollment=enrollment, lesson_id=lesson_id, defaults={"opened_at": at, "last_report_at": at}
+    )
+    evidence = Attestation.objects.filter(
+        enrollment=enrollment, lesson_id=lesson_id, digest=shown["digest"]
+    ).first()
+    if evidence is None:
+        user = enrollment.user
+        evidence = Attestation.objects.create(
+            enrollment=enrollment,
+            lesson_id=lesson_id,
+            course_version=version,
+            version=version.number,
+            language=lesson.get("language") or outline["course"]["language"],
+            lesson_title=lesson["title"][:200],
+            text=shown["text"],
+            confirmation=shown["confirmation"],
+            digest=shown["digest"],
+            full_name=user.full_name,
+            email=user.email,
+            confirmed_at=at,
+            ip_address=_ip_or_none(ip),
+            user_agent=user_agent[:300],
+        )
+    _save_progress(enrollment, progress, at, complete=True)
+    return evidence
+
+
+def _ip_or_none(value: str | None) -> str | None:
+    """A valid IPv4 or IPv6 address, else None (the column accepts nothing else)."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
 
 
 def _locked(enrollment: Enrollment, lesson_id: int, at: datetime) -> str:
@@ -408,7 +495,8 @@ def _apply(
         return (percent if complete else min(percent, 99)), complete
     if lesson["kind"] == "page":
         return (100 if report.completed else 0), report.completed
-    return 0, False  # quizzes and packages complete through their own apps
+    # Quizzes and packages complete through their own apps, attestations through attest().
+    return 0, False
 
 
 def _add_page_seconds(

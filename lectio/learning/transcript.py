@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from lectio.accounts.permissions import AuthenticatedRequest
 from lectio.exports import csv_response
 from lectio.learning import hooks
-from lectio.learning.models import Enrollment
+from lectio.learning.models import Attestation, Enrollment
 
 
 def _rows(request: AuthenticatedRequest) -> QuerySet[Enrollment]:
@@ -27,6 +27,36 @@ def _rows(request: AuthenticatedRequest) -> QuerySet[Enrollment]:
         .annotate(seconds=Sum("progress__active_seconds"))
         .order_by("-enrolled_at")
     )
+
+
+def _attestations(request: AuthenticatedRequest) -> QuerySet[Attestation]:
+    """The person's attestations, newest first (their text stays on the record)."""
+    return (
+        Attestation.objects.filter(enrollment__user=request.user)
+        .select_related("course_version")
+        .only(
+            "lesson_title",
+            "version",
+            "digest",
+            "confirmed_at",
+            "course_version__title",
+        )
+    )
+
+
+def _attestation_table(request: AuthenticatedRequest) -> list[list[str]]:
+    header = [_("Course"), _("Lesson"), _("Version"), _("Confirmed at"), _("Digest (sha256)")]
+    body = [
+        [
+            row.course_version.title,
+            row.lesson_title,
+            str(row.version),
+            formats.date_format(timezone.localtime(row.confirmed_at), "DATETIME_FORMAT"),
+            row.digest,
+        ]
+        for row in _attestations(request)
+    ]
+    return [header, *body] if body else []
 
 
 def _hours(seconds: int | None) -> str:
@@ -53,7 +83,11 @@ def transcript(request: AuthenticatedRequest) -> HttpResponse:
         for e in enrollments
     ]
     total = sum(_seconds(e) for e in enrollments)
-    return render(request, "learning/transcript.html", {"rows": rows, "total": _hours(total)})
+    return render(
+        request,
+        "learning/transcript.html",
+        {"rows": rows, "total": _hours(total), "attestations": _attestations(request)},
+    )
 
 
 def _table(request: AuthenticatedRequest) -> list[list[str]]:
@@ -114,24 +148,27 @@ def transcript_pdf(request: AuthenticatedRequest) -> FileResponse:
         out, pagesize=landscape(A4), title=pgettext("learning record", "Transcript")
     )
     user: Any = request.user
-    table = Table(_table(request), repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eefb")),
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#cfd4db")),
-            ]
-        )
-    )
-    document.build(
+    table_style = TableStyle(
         [
-            Paragraph(_("Transcript of %(name)s") % {"name": user.full_name}, styles["Title"]),
-            Paragraph(_date(timezone.now()), styles["Normal"]),
-            Spacer(1, 12),
-            table,
+            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eefb")),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#cfd4db")),
         ]
     )
+    table = Table(_table(request), repeatRows=1)
+    table.setStyle(table_style)
+    story: list[Any] = [
+        Paragraph(_("Transcript of %(name)s") % {"name": user.full_name}, styles["Title"]),
+        Paragraph(_date(timezone.now()), styles["Normal"]),
+        Spacer(1, 12),
+        table,
+    ]
+    if attestations := _attestation_table(request):
+        evidence = Table(attestations, repeatRows=1)
+        evidence.setStyle(table_style)
+        evidence.setStyle(TableStyle([("FONTSIZE", (-1, 1), (-1, -1), 7)]))  # the digests
+        story += [Spacer(1, 12), Paragraph(_("Attestations"), styles["Heading2"]), evidence]
+    document.build(story)
     out.seek(0)
     return FileResponse(
         out, as_attachment=True, filename="transcript.pdf", content_type="application/pdf"

@@ -77,7 +77,15 @@ def media_problems(content: dict[str, Any], missing: str) -> list[str]:
     return []
 
 
-from lectio.catalog.kinds import document, package, page, presentation, quiz, video  # noqa: E402
+from lectio.catalog.kinds import (  # noqa: E402
+    attestation,
+    document,
+    package,
+    page,
+    presentation,
+    quiz,
+    video,
+)
 
 KINDS: dict[str, ModuleType] = {
     "video": video,
@@ -86,6 +94,7 @@ KINDS: dict[str, ModuleType] = {
     "page": page,
     "quiz": quiz,
     "package": package,
+    "attestation": attestation,
 }
 
 
