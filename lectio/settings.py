@@ -348,6 +348,9 @@ LECTIO_DEMO_PASSWORD = env("LECTIO_DEMO_PASSWORD", "demo")
 LECTIO_REMINDER_DAYS = [int(d) for d in env("LECTIO_REMINDER_DAYS", "7,1").split(",") if d.strip()]
 LECTIO_ESCALATION_DAYS = envint("LECTIO_ESCALATION_DAYS", 7)
 LECTIO_EXPIRY_WARNING_DAYS = envint("LECTIO_EXPIRY_WARNING_DAYS", 30)
+# Recertification: a completion about to expire (or a major revision) assigns the course
+# again, due this many days ahead.
+LECTIO_RENEWAL_DAYS = envint("LECTIO_RENEWAL_DAYS", 30)
 # Certificates: the organisation that issues them and its logo (a PNG or JPEG file; none
 # when unset or unreadable). Their QR codes lead to SITE_URL.
 LECTIO_ORGANISATION_NAME = env("LECTIO_ORGANISATION_NAME", "Lectio")

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -33,6 +34,7 @@ from lectio.accounts.models import Department, Group, User, UserQuerySet
 from lectio.assignments import reminders
 from lectio.assignments.models import Assignment, AssignmentEvent, Obligation
 from lectio.catalog.models import Course
+from lectio.learning import cycles
 from lectio.learning import services as learning
 from lectio.learning.models import Enrollment
 
@@ -414,6 +416,105 @@ def reconcile(*, person_ids: Iterable[int] | None = None, at: datetime | None = 
         if assignment.is_dynamic:
             reached += apply(assignment, person_ids=ids, at=at)
     return reached
+
+
+# ---- Recertification -------------------------------------------------------------------
+
+
+@transaction.atomic
+def renew(obligation: Obligation, *, due_at: datetime, at: datetime, reason: str) -> Obligation:
+    """The next cycle of a met obligation: the person takes the course again by ``due_at``.
+    The finished cycle stays on record (superseded, never changed otherwise); the learner's
+    enrolment starts over (``learning.cycles``)."""
+    obligation = (
+        Obligation.objects.select_for_update()
+        .select_related("user", "course")
+        .get(pk=obligation.pk)
+    )
+    if obligation.superseded_at is not None:
+        return Obligation.objects.current().get(user=obligation.user, course=obligation.course)
+    obligation.superseded_at = at
+    obligation.save(update_fields=["superseded_at"])
+    enrollment = cycles.start_new_cycle(obligation.enrollment, at=at)
+    following = Obligation.objects.create(
+        user=obligation.user,
+        course=obligation.course,
+        enrollment=enrollment,
+        cycle=obligation.cycle + 1,
+        mandatory=obligation.mandatory,
+        assigned_at=at,
+        due_at=due_at,
+        status=Obligation.Status.NOT_STARTED,
+    )
+    following.assignments.set(obligation.assignments.all())
+    learning.set_due(enrollment, due_at, mandatory=following.mandatory, replace=True)
+    needed = due_at + OVERDUE_GRACE
+    if enrollment.access_ends_at is not None and enrollment.access_ends_at < needed:
+        learning.change_access(
+            enrollment,
+            starts_at=enrollment.access_starts_at,
+            ends_at=needed,
+            by=None,
+            reason=_("Renewal (cycle %(cycle)s): access lasts past the due date.")
+            % {"cycle": following.cycle},
+        )
+    AssignmentEvent.objects.create(
+        action=AssignmentEvent.Action.RENEWED,
+        obligation=following,
+        at=at,
+        reason=reason,
+        details={"previous": obligation.pk},
+    )
+    reminders.assigned(following)
+    return following
+
+
+def renew_expiring(at: datetime | None = None) -> int:
+    """Before a completion expires, the person is assigned the course again, due on the
+    day it expires (``LECTIO_RENEWAL_DAYS`` ahead); an already expired one is due in as
+    many days. Only obligations that a live assignment still holds are renewed."""
+    at = at or timezone.now()
+    ahead = timedelta(days=settings.LECTIO_RENEWAL_DAYS)
+    due = (
+        Obligation.objects.current()
+        .filter(
+            status__in=[Obligation.Status.COMPLETED, Obligation.Status.EXPIRED],
+            expires_at__lte=at + ahead,
+            assignments__ended_at__isnull=True,
+            course__status=Course.Status.PUBLISHED,
+        )
+        .select_related("user")
+        .distinct()
+    )
+    renewed = 0
+    for obligation in due:
+        assert obligation.expires_at is not None
+        expires_on = obligation.expires_at.astimezone(_zone(obligation.user)).date()
+        due_at = learning.end_of_day(expires_on, obligation.user.time_zone)
+        if due_at <= at:
+            due_at = learning.end_of_day(
+                at.astimezone(_zone(obligation.user)).date() + ahead, obligation.user.time_zone
+            )
+        renew(obligation, due_at=due_at, at=at, reason=_("The completion expires."))
+        renewed += 1
+    return renewed
+
+
+def major_revision(course_id: int, version_id: int) -> None:
+    """Catalog's hook: a major revision asks everyone who completed an earlier version (of
+    a mandatory obligation) to complete the new one within ``LECTIO_RENEWAL_DAYS``."""
+    at = timezone.now()
+    ahead = timedelta(days=settings.LECTIO_RENEWAL_DAYS)
+    done = (
+        Obligation.objects.current()
+        .filter(course_id=course_id, mandatory=True, status=Obligation.Status.COMPLETED)
+        .select_related("user")
+    )
+    for obligation in done:
+        due_at = learning.end_of_day(
+            at.astimezone(_zone(obligation.user)).date() + ahead, obligation.user.time_zone
+        )
+        renew(obligation, due_at=due_at, at=at, reason=_("A major revision of the course."))
 
 
 # ---- Exemptions and due dates ----------------------------------------------------------

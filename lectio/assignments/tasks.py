@@ -19,8 +19,9 @@ def reconcile_assignments() -> int:
 
 @task()
 def send_reminders() -> int:
-    """Reminders, overdue notices, escalations and expiry warnings that are due (hourly)."""
+    """Renewals, reminders, overdue notices, escalations and expiry warnings (hourly)."""
     services.refresh_statuses()
+    services.renew_expiring()
     return reminders.send_reminders()
 
 

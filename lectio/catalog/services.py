@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lectio.accounts.models import User
-from lectio.catalog import kinds
+from lectio.catalog import hooks, kinds
 from lectio.catalog.kinds import kind
 from lectio.catalog.models import Category, Course, CourseVersion, Lesson, Module, Tag
 from lectio.catalog.sanitize import clean_html
@@ -482,6 +482,9 @@ def publish_course(
     course.live_version = version
     course.status = Course.Status.PUBLISHED
     course.save(update_fields=["live_version", "status"])
+    if major and previous is not None:
+        course_id, version_id = course.pk, version.pk
+        transaction.on_commit(lambda: hooks.major_revision(course_id, version_id))
     return version
 
 

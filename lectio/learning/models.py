@@ -45,6 +45,9 @@ class Enrollment(models.Model):
         Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # Recertification starts the course again: cycle 2, 3… (earlier ones are kept as
+    # CourseCompletion and ArchivedLessonProgress rows).
+    cycle = models.PositiveSmallIntegerField(default=1)
 
     objects = EnrollmentQuerySet.as_manager()
 
@@ -180,6 +183,7 @@ class Attestation(models.Model):
     text = models.TextField(_("text as shown"))
     confirmation = models.TextField(_("confirmation as shown"))
     digest = models.CharField(_("digest"), max_length=64)
+    cycle = models.PositiveSmallIntegerField(default=1)  # the enrolment's cycle
     full_name = models.CharField(_("full name"), max_length=200)
     email = models.EmailField(_("e-mail address"))
     confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
@@ -189,10 +193,10 @@ class Attestation(models.Model):
     class Meta:
         ordering = ["-confirmed_at", "-pk"]
         constraints = [
-            # The same text is attested once per enrolment: a repeated submit (or a new
-            # version with an unchanged text) adds no row.
+            # The same text is attested once per enrolment and cycle: a repeated submit (or
+            # a new version with an unchanged text) adds no row; recertification asks again.
             models.UniqueConstraint(
-                fields=["enrollment", "lesson", "digest"], name="uniq_attestation_text"
+                fields=["enrollment", "lesson", "digest", "cycle"], name="uniq_attestation_text"
             )
         ]
         indexes = [
@@ -210,3 +214,45 @@ class Attestation(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("An attestation is evidence: it is never deleted.")
+
+
+class CourseCompletion(models.Model):
+    """A completed cycle of an enrolment: the record the transcript lists, one per cycle,
+    never changed. Written by the one write path when the course completes."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="completions")
+    cycle = models.PositiveSmallIntegerField()
+    completed_at = models.DateTimeField()
+    course_version = models.ForeignKey(
+        "catalog.CourseVersion", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["completed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "cycle"], name="uniq_completion_cycle")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} #{self.cycle}: {self.completed_at}"
+
+
+class ArchivedLessonProgress(models.Model):
+    """A lesson's progress in an earlier cycle, kept when recertification starts the course
+    again (nothing a learner did is lost)."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="archived_progress"
+    )
+    cycle = models.PositiveSmallIntegerField()
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16)
+    percent = models.PositiveSmallIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    active_seconds = models.PositiveIntegerField(default=0)
+    watched_seconds = models.FloatField(default=0)
+    pages_seen: Any = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} #{self.cycle} / {self.lesson_id}"

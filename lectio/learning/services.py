@@ -30,6 +30,7 @@ from lectio.learning.availability import lesson_states
 from lectio.learning.models import (
     AccessChange,
     Attestation,
+    CourseCompletion,
     Enrollment,
     LessonProgress,
     WatchSegment,
@@ -387,7 +388,7 @@ def attest(
         enrollment=enrollment, lesson_id=lesson_id, defaults={"opened_at": at, "last_report_at": at}
     )
     evidence = Attestation.objects.filter(
-        enrollment=enrollment, lesson_id=lesson_id, digest=shown["digest"]
+        enrollment=enrollment, lesson_id=lesson_id, digest=shown["digest"], cycle=enrollment.cycle
     ).first()
     if evidence is None:
         user = enrollment.user
@@ -401,6 +402,7 @@ def attest(
             text=shown["text"],
             confirmation=shown["confirmation"],
             digest=shown["digest"],
+            cycle=enrollment.cycle,
             full_name=user.full_name,
             email=user.email,
             confirmed_at=at,
@@ -532,5 +534,11 @@ def _course_progress(enrollment: Enrollment, at: datetime) -> dict[str, Any]:
     fields: dict[str, Any] = {"progress_percent": done * 100 // len(counted) if counted else 0}
     if counted and done == len(counted) and enrollment.completed_at is None:
         fields["completed_at"] = at
+        version = enrollment.course.live_version
+        CourseCompletion.objects.get_or_create(
+            enrollment=enrollment,
+            cycle=enrollment.cycle,
+            defaults={"completed_at": at, "course_version": version, "version": version.number},
+        )
         transaction.on_commit(lambda: hooks.course_completed(enrollment.pk))
     return fields

@@ -5,7 +5,7 @@ from datetime import datetime
 from io import BytesIO
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from lectio.accounts.permissions import AuthenticatedRequest
 from lectio.exports import csv_response
 from lectio.learning import hooks
-from lectio.learning.models import Attestation, Enrollment
+from lectio.learning.models import Attestation, CourseCompletion, Enrollment
 
 
 def _rows(request: AuthenticatedRequest) -> QuerySet[Enrollment]:
@@ -86,7 +86,24 @@ def transcript(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "learning/transcript.html",
-        {"rows": rows, "total": _hours(total), "attestations": _attestations(request)},
+        {
+            "rows": rows,
+            "total": _hours(total),
+            "attestations": _attestations(request),
+            "completions": _earlier_completions(request),
+        },
+    )
+
+
+def _earlier_completions(request: AuthenticatedRequest) -> QuerySet[CourseCompletion]:
+    """Completions of earlier cycles (recertification): each stays on the record."""
+    return (
+        CourseCompletion.objects.filter(
+            enrollment__user=request.user, cycle__lt=F("enrollment__cycle")
+        )
+        .select_related("course_version")
+        .only("cycle", "completed_at", "version", "course_version__title")
+        .order_by("-completed_at")
     )
 
 
