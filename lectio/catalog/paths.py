@@ -29,6 +29,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lectio.accounts.models import User
+from lectio.catalog import hooks
 from lectio.catalog.models import Course, LearningPath, PathStep, PathVersion
 
 PATH_FIELDS = ("title", "summary", "language", "visibility")
@@ -276,7 +277,8 @@ def path_problems(path: LearningPath, steps: list[PathStep] | None = None) -> li
 @transaction.atomic
 def publish_path(path: LearningPath, *, by: User) -> PathVersion:
     """Make the draft live as a new version, atomically; ValidationError with the
-    problems when it is not ready."""
+        problems when it is not ready. After commit, ``hooks.path_published`` lets learning
+    bring the people following the path up to date."""
     given, path = path, LearningPath.objects.select_for_update().get(pk=path.pk)
     steps = draft_steps(path)
     problems = path_problems(path, steps)
@@ -300,6 +302,8 @@ def publish_path(path: LearningPath, *, by: User) -> PathVersion:
     path.status = LearningPath.Status.PUBLISHED
     path.save(update_fields=["live_version", "status"])
     given.live_version, given.status = version, path.status
+    path_id = path.pk
+    transaction.on_commit(lambda: hooks.path_published(path_id))
     return version
 
 

@@ -8,7 +8,9 @@ learning's AppConfig, so it runs after the completion commits). A path completes
 every required course is completed and each group of electives has its number of
 completed courses; then ``hooks.path_completed`` runs after commit.
 
-A course completed before the person enrolled in the path counts for it.
+A course completed before the person enrolled in the path counts for it. When a path is
+republished, the worker enrols the people following it in any newly required course and
+recomputes their progress (``follow_republished_path``).
 """
 
 import logging
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from lectio.accounts.models import User
 from lectio.catalog.models import Course, LearningPath
 from lectio.catalog.paths import path_course_ids, required_course_ids
-from lectio.learning import hooks
+from lectio.learning import hooks, tasks
 from lectio.learning.models import Enrollment, PathEnrollment
 from lectio.learning.services import enroll
 
@@ -68,10 +70,13 @@ def _outline(path: LearningPath) -> dict[str, Any]:
 @transaction.atomic
 def refresh(path_enrollment: PathEnrollment, *, at: datetime | None = None) -> PathEnrollment:
     """Recompute the cached progress from the person's completed courses; the first time
-    it is complete, stamp ``completed_at`` and announce it after commit."""
+    it is complete, stamp ``completed_at`` and announce it after commit. A completed path
+    stays completed (a completion is a record, not a state), whatever is republished."""
     at = at or timezone.now()
     row = PathEnrollment.objects.select_for_update().select_related("path__live_version")
     row_enrollment = row.get(pk=path_enrollment.pk)
+    if row_enrollment.completed_at is not None:
+        return row_enrollment
     outline = _outline(row_enrollment.path)
     counted, needed = path_progress(
         outline, completed_courses(row_enrollment.user_id, path_course_ids(outline))
@@ -122,7 +127,7 @@ def self_enroll_in_path(user: User, path: LearningPath) -> PathEnrollment:
 def enroll_people_in_path(path: LearningPath, people: list[User]) -> int:
     """An administrator enrols people (already enrolled ones keep their enrolment); the
     number newly enrolled."""
-    if path.live_version is None:
+    if not path.is_live:
         raise ValidationError(_("Publish the programme before enrolling people."), code="draft")
     before = PathEnrollment.objects.filter(path=path).count()
     for person in people:
@@ -158,3 +163,22 @@ def course_completed(enrollment_id: int) -> None:
                 refresh(path_enrollment)
     except Exception:
         logger.exception("Path progress not updated for enrolment %s", enrollment_id)
+
+
+def follow_republished_path(path_id: int) -> int:
+    """Bring the people following a republished path up to date (see the task)."""
+    path = LearningPath.objects.select_related("live_version").filter(pk=path_id).first()
+    if path is None or not path.is_live:
+        return 0
+    followers = PathEnrollment.objects.filter(path=path, completed_at__isnull=True)
+    count = 0
+    for path_enrollment in followers.select_related("user").iterator():
+        enroll_in_path(path_enrollment.user, path, source=path_enrollment.source)
+        count += 1
+    return count
+
+
+def path_published(path_id: int) -> None:
+    """Registered with ``catalog.hooks.on_path_published``: the followers are brought up
+    to date by the worker (a path may have thousands of them)."""
+    tasks.follow_republished_path.enqueue(path_id)

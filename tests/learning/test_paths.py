@@ -156,3 +156,32 @@ def test_administrators_enrol_people_by_email(cast, programme):
     assert "Leyla Learner" in page and "Otto Outsider" in page
     response = admin.post(url, {"emails": "nobody@example.com"})
     assert "No one has these addresses" in response.content.decode()
+
+
+def test_a_republished_path_brings_its_followers_up_to_date_in_the_worker(cast, programme):
+    from tests.helpers import run_worker
+
+    path, required, electives = programme
+    path_enrollment = paths.self_enroll_in_path(cast.learner, path)
+    for course in required:
+        complete(cast.learner, course)
+    complete(cast.learner, electives[0])
+    path_enrollment.refresh_from_db()
+    assert path_enrollment.progress_percent == 75
+    # A new required course: the follower is enrolled in it, and the progress recomputed.
+    extra = make_course(cast.instructor, "Extra", pages=1)
+    catalog_paths.add_course_step(path, extra)
+    catalog_paths.publish_path(path, by=cast.instructor)
+    run_worker()
+    assert Enrollment.objects.filter(user=cast.learner, course=extra).exists()
+    path_enrollment.refresh_from_db()
+    assert path_enrollment.progress_percent == 60
+    # Asking for one elective instead of two completes the path for them.
+    step = path.steps.get(kind="elective")
+    catalog_paths.update_elective_step(step, electives, pick=1)
+    catalog_paths.remove_step(path.steps.get(course=extra))
+    catalog_paths.publish_path(path, by=cast.instructor)
+    run_worker()
+    path_enrollment.refresh_from_db()
+    assert path_enrollment.completed_at is not None and path_enrollment.progress_percent == 100
+    assert Certificate.objects.filter(path_enrollment=path_enrollment).count() == 1
