@@ -73,23 +73,26 @@ def refresh(path_enrollment: PathEnrollment, *, at: datetime | None = None) -> P
     it is complete, stamp ``completed_at`` and announce it after commit. A completed path
     stays completed (a completion is a record, not a state), whatever is republished."""
     at = at or timezone.now()
-    row = PathEnrollment.objects.select_for_update().select_related("path__live_version")
-    row_enrollment = row.get(pk=path_enrollment.pk)
-    if row_enrollment.completed_at is not None:
-        return row_enrollment
-    outline = _outline(row_enrollment.path)
+    locked = (
+        PathEnrollment.objects.select_for_update()
+        .select_related("path__live_version")
+        .get(pk=path_enrollment.pk)
+    )
+    if locked.completed_at is not None:
+        return locked
+    outline = _outline(locked.path)
     counted, needed = path_progress(
-        outline, completed_courses(row_enrollment.user_id, path_course_ids(outline))
+        outline, completed_courses(locked.user_id, path_course_ids(outline))
     )
     fields: dict[str, Any] = {"progress_percent": percent(counted, needed)}
-    if needed and counted == needed and row_enrollment.completed_at is None:
+    if needed and counted == needed:
         fields["completed_at"] = at
-        path_enrollment_id = row_enrollment.pk
+        path_enrollment_id = locked.pk
         transaction.on_commit(lambda: hooks.path_completed(path_enrollment_id))
-    PathEnrollment.objects.filter(pk=row_enrollment.pk).update(**fields)
+    PathEnrollment.objects.filter(pk=locked.pk).update(**fields)
     for name, value in fields.items():
-        setattr(path_enrollment, name, value)
-    return path_enrollment
+        setattr(locked, name, value)
+    return locked
 
 
 def enroll_in_path(

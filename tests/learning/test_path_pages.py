@@ -135,3 +135,29 @@ def test_a_completed_path_links_its_certificate_on_the_dashboard_and_its_page(ca
     client = client_for(cast.learner)
     assert f"/certificates/{code}.pdf" in client.get("/learn/").content.decode()
     assert f"/certificates/{code}.pdf" in client.get(f"/programmes/{path.slug}/").content.decode()
+
+
+def test_the_path_page_is_translated(cast):
+    path = make_path(cast.instructor)
+    html = client_for(cast.manager).get(f"/programmes/{path.slug}/").content.decode()
+    assert "Programa kaydol" in html and "2 kurstan herhangi 1 tanesi" in html
+
+
+def test_the_administrators_enrolment_page_is_a_fixed_number_of_queries(
+    cast, django_assert_max_num_queries
+):
+    from lectio.accounts import services as accounts
+
+    path = make_path(cast.instructor, required=1, electives=0)
+    paths.enroll_in_path(cast.learner, path, source="admin")
+    client = client_for(cast.admin)
+    url = f"/programmes/{path.slug}/enrolments/"
+    client.get(url)
+    with django_assert_max_num_queries(10) as few:
+        assert client.get(url).status_code == 200
+    for n in range(6):
+        person = accounts.create_person(email=f"p{n}@example.com", full_name=f"Person {n}")
+        paths.enroll_in_path(person, path, source="admin")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "Person 5" in html
