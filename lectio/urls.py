@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("lectio.accounts.urls")),
     path("learn/", include("lectio.learning.urls")),
     path("courses/", include("lectio.learning.catalogue_urls")),
+    path("programmes/", include("lectio.learning.path_urls")),
     path("author/", include("lectio.catalog.authoring_urls")),
     path("media/", include("lectio.assets.urls")),
     path("assignments/", include("lectio.assignments.urls")),

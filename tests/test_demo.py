@@ -6,8 +6,8 @@ from django_tasks_db.models import DBTaskResult
 from lectio.accounts.models import Department, Group, User
 from lectio.assets.models import Asset, Caption
 from lectio.assignments.models import Obligation
-from lectio.catalog.models import Course, CourseVersion, Lesson
-from lectio.learning.models import Enrollment
+from lectio.catalog.models import Course, CourseVersion, LearningPath, Lesson
+from lectio.learning.models import Enrollment, PathEnrollment
 
 
 def test_demo_creates_a_realistic_organisation_once(db, settings, monkeypatch):
@@ -70,6 +70,13 @@ def test_demo_creates_a_realistic_organisation_once(db, settings, monkeypatch):
         len(video.content["chapters"]) >= 2
         and Asset.objects.get(key=video.content["asset"]).duration == 3
     )
+    # The Compliance Essentials programme: two required courses and a group of electives,
+    # which the demo learner follows.
+    programme = LearningPath.objects.live().get(title="Compliance Essentials")
+    steps = programme.live_version.outline["steps"]
+    assert [step["kind"] for step in steps] == ["course", "course", "elective"]
+    assert programme.live_version.title_in("tr") == "Uyum Temelleri"
+    assert PathEnrollment.objects.filter(user=learner, path=programme).exists()
     waiting = DBTaskResult.objects.filter(task_path="lectio.catalog.tasks.publish_when_ready")
     assert waiting.count() == 3
 
@@ -77,4 +84,5 @@ def test_demo_creates_a_realistic_organisation_once(db, settings, monkeypatch):
     assert User.objects.count() == 60
     assert Course.objects.count() == 3
     assert CourseVersion.objects.count() == 3
+    assert LearningPath.objects.count() == 1 and PathEnrollment.objects.count() == 1
     assert Asset.objects.count() == 9

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lectio.catalog import authoring
+from lectio.catalog import authoring, path_authoring
 
 app_name = "authoring"
 
@@ -24,4 +24,22 @@ urlpatterns = [
         name="lesson_variant_remove",
     ),
     path("lessons/<int:pk>/move/<str:direction>/", authoring.lesson_move, name="lesson_move"),
+    path("paths/", path_authoring.path_list, name="paths"),
+    path("paths/new/", path_authoring.path_create, name="path_create"),
+    path("paths/<int:pk>/", path_authoring.path_edit, name="path"),
+    path("paths/<int:pk>/steps/course/", path_authoring.step_add_course, name="step_add_course"),
+    path(
+        "paths/<int:pk>/steps/elective/",
+        path_authoring.step_add_elective,
+        name="step_add_elective",
+    ),
+    path("paths/<int:pk>/publish/", path_authoring.path_publish, name="path_publish"),
+    path("paths/<int:pk>/archive/", path_authoring.path_archive, name="path_archive"),
+    path("paths/steps/<int:pk>/", path_authoring.step_edit, name="step"),
+    path("paths/steps/<int:pk>/remove/", path_authoring.step_remove, name="step_remove"),
+    path(
+        "paths/steps/<int:pk>/move/<str:direction>/",
+        path_authoring.step_move,
+        name="step_move",
+    ),
 ]

@@ -1,12 +1,13 @@
-"""Demo courses: three published courses of text pages with a quiz placeholder each.
+"""Demo courses: three published courses of text pages with a quiz placeholder each, and
+the "Compliance Essentials" programme made of them.
 
 Videos, the PDF handbook and the slide deck arrive with the media pipeline (assets)."""
 
 from typing import Any, TextIO
 
 from lectio.accounts.models import User
-from lectio.catalog import services
-from lectio.catalog.models import Course
+from lectio.catalog import paths, services
+from lectio.catalog.models import Course, LearningPath
 
 COURSES: list[dict[str, Any]] = [
     {
@@ -145,3 +146,30 @@ def populate(out: TextIO) -> None:
         services.publish_course(course, by=instructor, notes="First release")
         created += 1
     out.write(f"Courses: {created} published.\n")
+    _populate_path(instructor, out)
+
+
+def _populate_path(instructor: User, out: TextIO) -> None:
+    """A published programme: two required courses and a group of electives."""
+    if LearningPath.objects.filter(title="Compliance Essentials").exists():
+        return
+    courses = {c.title: c for c in Course.objects.live()}
+    path = paths.create_path(
+        title="Compliance Essentials",
+        by=instructor,
+        summary="The mandatory essentials for everyone, then a course of your choice.",
+    )
+    paths.set_path_variants(
+        path,
+        {
+            "tr": {
+                "title": "Uyum Temelleri",
+                "summary": "Herkes için zorunlu temel eğitimler, ardından seçtiğiniz bir kurs.",
+            }
+        },
+    )
+    paths.add_course_step(path, courses["Information Security Awareness"])
+    paths.add_course_step(path, courses["Workplace Health and Safety"])
+    paths.add_elective_step(path, [courses["New Joiner Onboarding"]], pick=1, title="Your choice")
+    paths.publish_path(path, by=instructor)
+    out.write("Programmes: Compliance Essentials published.\n")

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lectio.accounts.models import User
-from lectio.catalog.models import Course, Lesson
+from lectio.catalog.models import Course, LearningPath, Lesson
 
 
 class CourseForm(forms.ModelForm[Course]):
@@ -174,3 +174,98 @@ class CatalogueFilterForm(forms.Form):
         language = self.fields["language"]
         assert isinstance(language, forms.ChoiceField)
         language.choices = [("", _("Any language")), *settings.LANGUAGES]
+
+
+# ---- Learning paths ------------------------------------------------------------------------
+
+
+class PathForm(forms.ModelForm[LearningPath]):
+    class Meta:
+        model = LearningPath
+        fields = ["title", "summary", "language", "visibility"]
+        widgets = {"visibility": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, name in settings.LANGUAGES:
+            if code == self.instance.language:
+                continue
+            texts = self.instance.variants.get(code, {})
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title in %(language)s") % {"language": name},
+                max_length=200,
+                required=False,
+                initial=texts.get("title", ""),
+            )
+            self.fields[f"summary_{code}"] = forms.CharField(
+                label=_("Summary in %(language)s") % {"language": name},
+                max_length=300,
+                required=False,
+                initial=texts.get("summary", ""),
+            )
+
+    def pop_variants(self) -> dict[str, dict[str, str]]:
+        variants: dict[str, dict[str, str]] = {}
+        for code, _name in settings.LANGUAGES:
+            for part in ("title", "summary"):
+                value = self.cleaned_data.pop(f"{part}_{code}", None)
+                if value is not None:
+                    variants.setdefault(code, {})[part] = value
+        language = self.cleaned_data.get("language")
+        return {code: texts for code, texts in variants.items() if code != language}
+
+
+def _live_courses() -> Any:
+    return Course.objects.live().select_related("live_version").order_by("live_version__title")
+
+
+class CourseChoiceField(forms.ModelChoiceField[Course]):
+    def label_from_instance(self, obj: Course) -> str:
+        return obj.live_version.title if obj.live_version else obj.title
+
+
+class CourseMultipleChoiceField(forms.ModelMultipleChoiceField[Course]):
+    def label_from_instance(self, obj: Course) -> str:
+        return obj.live_version.title if obj.live_version else obj.title
+
+
+class CourseStepForm(forms.Form):
+    course = CourseChoiceField(label=_("Required course"), queryset=Course.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["course"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = _live_courses()
+
+
+class ElectiveStepForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional, e.g. Specialist topics."),
+    )
+    courses = CourseMultipleChoiceField(
+        label=_("Courses to choose from"),
+        queryset=Course.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    pick = forms.IntegerField(label=_("How many must be completed"), min_value=1, initial=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["courses"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = _live_courses()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        courses, pick = data.get("courses"), data.get("pick")
+        if courses is not None and pick is not None and pick > len(courses):
+            self.add_error(
+                "pick",
+                _("Choose at least as many courses as must be completed (%(pick)s).")
+                % {"pick": pick},
+            )
+        return data

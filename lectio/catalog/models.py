@@ -266,3 +266,128 @@ class CourseVersion(models.Model):
 
     def summary_in(self, language: str) -> str:
         return str(self.variants.get(language, {}).get("summary") or self.summary)
+
+
+# ---- Learning paths (programmes) -----------------------------------------------------------
+
+
+class LearningPathQuerySet(models.QuerySet["LearningPath"]):
+    def live(self) -> "LearningPathQuerySet":
+        """Paths learners can see: published and not archived."""
+        return self.filter(status=LearningPath.Status.PUBLISHED, live_version__isnull=False)
+
+
+class LearningPath(models.Model):
+    """A programme: an ordered set of steps, each a required course or a group of electives
+    ("any 2 of these 4"). Authors edit the steps; ``publish_path`` freezes them into a
+    PathVersion, which is what learners follow."""
+
+    Status = Course.Status
+    Visibility = Course.Visibility
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=80, unique=True, allow_unicode=False)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    # Other languages: {"tr": {"title": ..., "summary": ...}}, as for courses.
+    variants: Any = models.JSONField(default=dict, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Course.Visibility.choices, default="open"
+    )
+    status = models.CharField(max_length=16, choices=Course.Status.choices, default="draft")
+    live_version = models.ForeignKey(
+        "PathVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = LearningPathQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("learning path")
+        verbose_name_plural = _("learning paths")
+        ordering = ["title"]
+        indexes = [
+            # The catalogue's programmes: live paths.
+            models.Index(fields=["status"], name="path_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == Course.Status.PUBLISHED and self.live_version_id is not None
+
+
+class PathStep(models.Model):
+    """One step of a path's draft: a required course, or electives of which ``pick`` must
+    be completed."""
+
+    class Kind(models.TextChoices):
+        COURSE = "course", _("Required course")
+        ELECTIVE = "elective", _("Electives")
+
+    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    courses = models.ManyToManyField(Course, blank=True, related_name="+")
+    pick = models.PositiveSmallIntegerField(_("courses to complete"), default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["path", "position"], name="pathstep_path_position")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="elective") | Q(course__isnull=False),
+                name="pathstep_course_has_course",
+            ),
+            models.CheckConstraint(condition=Q(pick__gte=1), name="pathstep_pick_at_least_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path_id}#{self.position} {self.kind}"
+
+
+class PathVersion(models.Model):
+    """A published state of a path. ``outline`` holds the path's texts and its steps
+    (course ids, and for electives how many to complete), so a learner page and the
+    progress computation read one row."""
+
+    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=8)
+    visibility = models.CharField(max_length=16, choices=Course.Visibility.choices)
+    variants: Any = models.JSONField(default=dict, blank=True)
+    outline: Any = models.JSONField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["path", "number"], name="uniq_path_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+    def title_in(self, language: str) -> str:
+        return str(self.variants.get(language, {}).get("title") or self.title)
+
+    def summary_in(self, language: str) -> str:
+        return str(self.variants.get(language, {}).get("summary") or self.summary)

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from lectio.accounts.permissions import is_administrator, is_instructor
-from lectio.catalog.models import Course
+from lectio.catalog.models import Course, LearningPath
 
 
 def can_author(user: Any) -> bool:
@@ -30,3 +30,19 @@ def catalogue_for(user: Any) -> QuerySet[Course]:
     if not (user.is_authenticated and user.is_active):
         return Course.objects.none()
     return Course.objects.live().filter(live_version__visibility=Course.Visibility.OPEN)
+
+
+def paths_editable_by(user: Any) -> QuerySet[LearningPath]:
+    """Administrators edit every path; instructors the paths they created."""
+    if is_administrator(user):
+        return LearningPath.objects.all()
+    if is_instructor(user):
+        return LearningPath.objects.filter(created_by=user)
+    return LearningPath.objects.none()
+
+
+def path_catalogue_for(user: Any) -> QuerySet[LearningPath]:
+    """The paths a person may browse and enrol in."""
+    if not (user.is_authenticated and user.is_active):
+        return LearningPath.objects.none()
+    return LearningPath.objects.live().filter(live_version__visibility=Course.Visibility.OPEN)

@@ -13,3 +13,5 @@ class CertificatesConfig(AppConfig):
 
         hooks.on_course_completed(services.issue_on_completion)
         hooks.provide_certificate_links(services.certificate_links)
+        hooks.on_path_completed(services.issue_on_path_completion)
+        hooks.provide_path_certificate_links(services.path_certificate_links)

@@ -1,5 +1,5 @@
-"""Certificates of completion: one per completion of a course, never edited in place
-except to be revoked; a reissue is a new row that replaces the old one."""
+"""Certificates of completion: one per completion of a course or of a learning path, never
+edited in place except to be revoked; a reissue is a new row that replaces the old one."""
 
 import secrets
 from datetime import datetime
@@ -9,8 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lectio.catalog.models import Course
-from lectio.learning.models import Enrollment
+from lectio.catalog.models import Course, LearningPath
+from lectio.learning.models import Enrollment, PathEnrollment
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is unambiguous.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -51,14 +51,28 @@ class Certificate(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
     )
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    # What was completed: a course (enrolment) or a learning path (path enrolment).
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
     enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.PROTECT, related_name="certificates"
+        Enrollment, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    path = models.ForeignKey(
+        LearningPath, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    path_enrollment = models.ForeignKey(
+        PathEnrollment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
     )
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True, default=new_code)
     # What the certificate says, as it was when it was issued.
     full_name = models.CharField(_("name"), max_length=200)
-    course_title = models.CharField(_("course"), max_length=200)
+    # The course's or the path's title.
+    course_title = models.CharField(_("title"), max_length=200)
     completed_at = models.DateTimeField(_("completed"))
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
@@ -87,6 +101,29 @@ class Certificate(models.Model):
                 condition=models.Q(replaces__isnull=True),
                 name="uniq_certificate_completion",
             ),
+            models.UniqueConstraint(
+                fields=["path_enrollment", "completed_at"],
+                condition=models.Q(replaces__isnull=True),
+                name="uniq_certificate_path_completion",
+            ),
+            # Either a course's completion or a path's, never both nor neither.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        enrollment__isnull=False,
+                        course__isnull=False,
+                        path_enrollment__isnull=True,
+                        path__isnull=True,
+                    )
+                    | models.Q(
+                        enrollment__isnull=True,
+                        course__isnull=True,
+                        path_enrollment__isnull=False,
+                        path__isnull=False,
+                    )
+                ),
+                name="certificate_course_or_path",
+            ),
             # A certificate is replaced at most once.
             models.UniqueConstraint(
                 fields=["replaces"],
@@ -103,6 +140,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_code}: {self.full_name}, {self.course_title}"
+
+    @property
+    def is_path(self) -> bool:
+        """Whether this certifies the completion of a learning path (a programme)."""
+        return self.path_enrollment_id is not None
 
     @property
     def display_code(self) -> str:

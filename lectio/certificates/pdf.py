@@ -121,7 +121,10 @@ def _draw(certificate: Certificate, verify_url: str) -> bytes:
     line(_("Certificate of completion"), top - 24 * mm, 30, ACCENT)
     line(_("This certifies that"), top - 38 * mm, 13, MUTED)
     line(certificate.full_name, top - 54 * mm, 28)
-    line(_("has completed the course"), top - 66 * mm, 13, MUTED)
+    if certificate.is_path:
+        line(_("has completed the programme"), top - 66 * mm, 13, MUTED)
+    else:
+        line(_("has completed the course"), top - 66 * mm, 13, MUTED)
     line(certificate.course_title, top - 80 * mm, 20)
     line(
         _("Completed on %(date)s") % {"date": _date(certificate, "completed_at")},

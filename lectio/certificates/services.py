@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from lectio.accounts.models import User
 from lectio.certificates.models import Certificate
-from lectio.learning.models import Enrollment
+from lectio.learning.models import Enrollment, PathEnrollment
 from lectio.learning.services import add_months, outline_of
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,47 @@ def issue_on_completion(enrollment_id: int) -> None:
         logger.exception("No certificate issued for enrolment %s", enrollment_id)
 
 
+def issue_for_path(
+    path_enrollment: PathEnrollment, *, at: datetime | None = None
+) -> Certificate | None:
+    """The certificate of a learning path's completion, as ``issue`` for a course
+    (idempotent). A path's certificate does not expire: renewal belongs to its courses."""
+    completed_at = path_enrollment.completed_at
+    if completed_at is None:
+        return None
+    path, user = path_enrollment.path, path_enrollment.user
+    title = path.live_version.title if path.live_version is not None else path.title
+    certificate, _created = Certificate.objects.get_or_create(
+        path_enrollment=path_enrollment,
+        completed_at=completed_at,
+        replaces=None,
+        defaults={
+            "user": user,
+            "path": path,
+            "full_name": user.full_name or user.email,
+            "course_title": title,
+            "expires_at": None,
+            "issued_at": at or timezone.now(),
+        },
+    )
+    return certificate
+
+
+def issue_on_path_completion(path_enrollment_id: int) -> None:
+    """The hook learning calls after a path's completion commits (see
+    ``issue_on_completion``)."""
+    try:
+        path_enrollment = (
+            PathEnrollment.objects.select_related("user", "path__live_version")
+            .filter(pk=path_enrollment_id)
+            .first()
+        )
+        if path_enrollment is not None:
+            issue_for_path(path_enrollment)
+    except Exception:
+        logger.exception("No certificate issued for path enrolment %s", path_enrollment_id)
+
+
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
@@ -112,6 +153,8 @@ def reissue(
         user=old.user,
         course_id=old.course_id,
         enrollment_id=old.enrollment_id,
+        path_id=old.path_id,
+        path_enrollment_id=old.path_enrollment_id,
         full_name=old.user.full_name or old.user.email,
         course_title=old.course_title,
         completed_at=old.completed_at,
@@ -135,3 +178,19 @@ def certificate_links(user_id: int, enrollment_ids: list[int]) -> dict[int, str]
         .values_list("enrollment_id", "code")
     )
     return {enrollment_id: reverse("certificates:pdf", args=[code]) for enrollment_id, code in rows}
+
+
+def path_certificate_links(user_id: int, path_enrollment_ids: list[int]) -> dict[int, str]:
+    """The same for completed learning paths (one query)."""
+    rows = (
+        Certificate.objects.filter(
+            user_id=user_id, path_enrollment_id__in=path_enrollment_ids, revoked_at__isnull=True
+        )
+        .order_by("path_enrollment_id", "issued_at", "pk")
+        .values_list("path_enrollment_id", "code")
+    )
+    return {
+        path_enrollment_id: reverse("certificates:pdf", args=[code])
+        for path_enrollment_id, code in rows
+        if path_enrollment_id is not None
+    }

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,9 +21,10 @@ from lectio.catalog.forms import CatalogueFilterForm
 from lectio.catalog.models import Course
 from lectio.learning import services as learning
 from lectio.learning.availability import lesson_states
-from lectio.learning.models import Enrollment, LessonProgress
+from lectio.learning.models import Enrollment, LessonProgress, PathEnrollment
 
 COURSES_PER_PAGE = 24
+PATHS_SHOWN = 12
 
 
 @require_safe
@@ -60,6 +61,7 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     template = "learning/catalogue.html"
+    programmes = _programmes(request, data) if page.number == 1 else []
     if (
         request.headers.get("HX-Request")
         and request.headers.get("HX-Target") == "catalogue-results"
@@ -72,10 +74,43 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "cards": cards,
+            "programmes": programmes,
             "enrolled": enrolled,
             "query": query.urlencode(),
         },
     )
+
+
+def _programmes(request: AuthenticatedRequest, data: dict[str, str]) -> list[dict[str, object]]:
+    """The open learning paths matching the same filters, above the courses (one query,
+    whether the person follows each included)."""
+    found = (
+        permissions.path_catalogue_for(request.user)
+        .select_related("live_version")
+        .defer("live_version__outline")
+        .annotate(
+            followed=Exists(PathEnrollment.objects.filter(user=request.user, path=OuterRef("pk")))
+        )
+    )
+    if q := data.get("q", "").strip():
+        found = found.filter(
+            Q(live_version__title__icontains=q) | Q(live_version__summary__icontains=q)
+        )
+    if data.get("tag", "").strip():
+        return []  # paths have no tags
+    if language := data.get("language"):
+        found = found.filter(live_version__language=language)
+    language = request.LANGUAGE_CODE
+    return [
+        {
+            "path": path,
+            "title": path.live_version.title_in(language),
+            "summary": path.live_version.summary_in(language),
+            "followed": path.followed,
+        }
+        for path in found.order_by("live_version__title")[:PATHS_SHOWN]
+        if path.live_version is not None
+    ]
 
 
 def _live_course(request: AuthenticatedRequest, slug: str) -> tuple[Course, Enrollment | None]:

@@ -1,7 +1,8 @@
-"""What happens after a learner starts or completes a course, registered by the apps that
-care (certificates, assignments, notifications). Learning calls them after commit, with the
-enrolment's primary key; it never imports those apps. The same apps may provide what
-learning's pages link to (a completed course's certificate)."""
+"""What happens after a learner starts or completes a course or a learning path,
+registered by the apps that care (certificates, assignments, notifications). Learning calls
+them after commit, with the enrolment's (or path enrolment's) primary key; it never imports
+those apps. The same apps may provide what learning's pages link to (the certificate of a
+completed course or path)."""
 
 from collections.abc import Callable
 
@@ -36,6 +37,23 @@ def course_started(enrollment_id: int) -> None:
         hook(enrollment_id)
 
 
+PathCompleted = Callable[[int], None]
+_path_completed: list[PathCompleted] = []
+
+
+def on_path_completed(hook: PathCompleted) -> PathCompleted:
+    """Register ``hook(path_enrollment_id)``, called after a learning path's completion
+    commits; usable as a decorator."""
+    if hook not in _path_completed:
+        _path_completed.append(hook)
+    return hook
+
+
+def path_completed(path_enrollment_id: int) -> None:
+    for hook in list(_path_completed):
+        hook(path_enrollment_id)
+
+
 # Links to the certificate of each completed enrolment, for the dashboard and the
 # transcript. A provider gets the person's primary key and their completed enrolments'
 # primary keys and answers {enrollment_id: url} in one query.
@@ -57,4 +75,24 @@ def certificate_links(user_id: int, enrollment_ids: list[int]) -> dict[int, str]
     if enrollment_ids:
         for provider in list(_certificate_links):
             links.update(provider(user_id, enrollment_ids))
+    return links
+
+
+# Links to the certificate of each completed path enrolment: the same shape, with path
+# enrolments' primary keys.
+_path_certificate_links: list[CertificateLinks] = []
+
+
+def provide_path_certificate_links(provider: CertificateLinks) -> CertificateLinks:
+    """Register ``provider(user_id, path_enrollment_ids)``; usable as a decorator."""
+    if provider not in _path_certificate_links:
+        _path_certificate_links.append(provider)
+    return provider
+
+
+def path_certificate_links(user_id: int, path_enrollment_ids: list[int]) -> dict[int, str]:
+    links: dict[int, str] = {}
+    if path_enrollment_ids:
+        for provider in list(_path_certificate_links):
+            links.update(provider(user_id, path_enrollment_ids))
     return links

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lectio.catalog.models import Course, Lesson
+from lectio.catalog.models import Course, LearningPath, Lesson
 
 
 class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
@@ -256,3 +256,34 @@ class ArchivedLessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment} #{self.cycle} / {self.lesson_id}"
+
+
+class PathEnrollment(models.Model):
+    """A person following a learning path. Taking the path's courses is through their own
+    enrolments; this row caches the path's progress (moved by ``learning.paths`` when one
+    of those courses completes) so pages read one row per path."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="path_enrollments"
+    )
+    path = models.ForeignKey(LearningPath, on_delete=models.PROTECT, related_name="enrollments")
+    source = models.CharField(
+        max_length=16, choices=Enrollment.Source.choices, default=Enrollment.Source.SELF
+    )
+    enrolled_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # Cached: completions counted towards the path (required steps done, plus for each
+    # group of electives at most its number to complete) over the number needed.
+    progress_percent = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "path"], name="uniq_path_enrollment")
+        ]
+        indexes = [
+            # The dashboard's programmes, newest first.
+            models.Index(fields=["user", "-enrolled_at"], name="pathenrollment_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.path}"

@@ -54,3 +54,14 @@ def _fold(lesson_id: int, played: list[tuple[float, float]]) -> None:
     engagement.duration = float(len(plays))
     engagement.computed_at = timezone.now()
     engagement.save()
+
+
+@task()
+def follow_republished_path(path_id: int) -> int:
+    """After a learning path is republished: enrol the people following it (and not done
+    with it) in any newly required course and recompute their progress, which completes
+    the path for those the new structure is satisfied by. Idempotent; the number of
+    people brought up to date."""
+    from lectio.learning import paths
+
+    return paths.follow_republished_path(path_id)
