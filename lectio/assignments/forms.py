@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lectio.accounts.forms import DepartmentChoiceField
 from lectio.accounts.models import Department, Group, User
 from lectio.assignments.models import Assignment, Obligation
-from lectio.catalog.models import Course
+from lectio.catalog.models import Course, LearningPath
 
 
 class DepartmentsField(forms.ModelMultipleChoiceField[Department]):
@@ -34,6 +34,13 @@ class AssignmentForm(forms.Form):
         queryset=Course.objects.filter(
             status=Course.Status.PUBLISHED, live_version__isnull=False
         ).order_by("title"),
+        required=False,
+    )
+    path = forms.ModelChoiceField(
+        label=_("or a programme"),
+        queryset=LearningPath.objects.live().order_by("title"),
+        required=False,
+        help_text=_("Each required course of the programme becomes an obligation."),
     )
     emails = forms.CharField(
         label=_("People"),
@@ -80,6 +87,12 @@ class AssignmentForm(forms.Form):
         self.fields["rule_department"].queryset = departments  # type: ignore[attr-defined]
         if not user.is_administrator:
             del self.fields["groups"]  # groups cut across teams
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("course")) == bool(data.get("path")):
+            raise forms.ValidationError(_("Choose a course or a programme."))
+        return data
 
     def clean_emails(self) -> list[User]:
         wanted = {e.strip().lower() for e in self.cleaned_data["emails"].replace(",", " ").split()}

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lectio.accounts.models import Department, Group, User
-from lectio.catalog.models import Course
+from lectio.catalog.models import Course, LearningPath
 from lectio.learning.models import Enrollment
 
 
@@ -28,7 +28,13 @@ class Assignment(models.Model):
         AFTER_ASSIGNMENT = "after_assignment", _("Days after being assigned")
         AFTER_HIRE = "after_hire", _("Days after the hire date")
 
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="assignments")
+    # A course, or a learning path: a path's required courses each become an obligation.
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+    )
+    path = models.ForeignKey(
+        LearningPath, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+    )
     people = models.ManyToManyField(User, blank=True, related_name="+")
     departments = models.ManyToManyField(Department, blank=True, related_name="+")
     groups = models.ManyToManyField(Group, blank=True, related_name="+")
@@ -45,9 +51,21 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(course__isnull=False, path__isnull=True)
+                | models.Q(course__isnull=True, path__isnull=False),
+                name="assignment_course_or_path",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.course} ({self.pk})"
+        return f"{self.course or self.path} ({self.pk})"
+
+    @property
+    def title(self) -> str:
+        target = self.course or self.path
+        return target.title if target else ""
 
     @property
     def is_dynamic(self) -> bool:

@@ -26,15 +26,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lectio.accounts.models import Department, Group, User, UserQuerySet
 from lectio.assignments import reminders
 from lectio.assignments.models import Assignment, AssignmentEvent, Obligation
-from lectio.catalog.models import Course
+from lectio.catalog.models import Course, LearningPath
+from lectio.catalog.paths import required_course_ids
 from lectio.learning import cycles
+from lectio.learning import paths as learning_paths
 from lectio.learning import services as learning
 from lectio.learning.models import Enrollment
 
@@ -100,8 +102,9 @@ def audience(assignment: Assignment) -> UserQuerySet:
 
 @transaction.atomic
 def create_assignment(
-    course: Course,
+    course: Course | None = None,
     *,
+    path: LearningPath | None = None,
     by: User,
     people: Iterable[User] = (),
     departments: Iterable[Department] = (),
@@ -113,12 +116,18 @@ def create_assignment(
     mandatory: bool = True,
     at: datetime | None = None,
 ) -> tuple[Assignment, int]:
-    """Assign a course; returns the assignment and how many people it reached now."""
+    """Assign a course or a learning path (each of its required courses becomes an
+    obligation, and the person follows the path); returns the assignment and how many
+    people it reached now."""
     at = at or timezone.now()
     people, departments, groups = list(people), list(departments), list(groups)
     rule = {k: v for k, v in (rule or {}).items() if k in RULE_FIELDS and v not in ("", None)}
-    if course.live_version is None or course.status != Course.Status.PUBLISHED:
+    if (course is None) == (path is None):
+        raise ValidationError(_("Choose a course or a learning path."), code="target")
+    if course is not None and not course.is_live:
         raise ValidationError(_("Only a published course can be assigned."), code="not_live")
+    if path is not None and not path.is_live:
+        raise ValidationError(_("Only a published learning path can be assigned."), code="not_live")
     if not (people or departments or groups or rule):
         raise ValidationError(
             _("Choose whom to assign: people, departments, groups or a rule."), code="nobody"
@@ -142,6 +151,7 @@ def create_assignment(
             )
     assignment = Assignment.objects.create(
         course=course,
+        path=path,
         rule=rule,
         due=due,
         due_on=due_on if due == Assignment.Due.FIXED else None,
@@ -182,22 +192,46 @@ def apply(
     """Give every person the assignment reaches (among ``person_ids``, if given) their
     obligation; returns how many obligations were created or merged into."""
     at = at or timezone.now()
-    course = assignment.course
-    if assignment.ended_at is not None or course.status != Course.Status.PUBLISHED:
-        return 0  # an archived course reaches nobody new; its obligations stay
+    courses = assigned_courses(assignment)
+    if assignment.ended_at is not None or not courses:
+        return 0  # an archived course or path reaches nobody new; its obligations stay
     people = audience(assignment)
     if person_ids is not None:
         people = people.filter(pk__in=list(person_ids))
-    linked = set(
+    # Reached already: people with an obligation from this assignment for every course.
+    linked = (
         Obligation.objects.current()
-        .filter(course=assignment.course, assignments=assignment)
+        .filter(assignments=assignment, course__in=courses)
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .filter(n=len(courses))
         .values_list("user_id", flat=True)
     )
     reached = 0
-    for person in people.exclude(pk__in=linked):
-        oblige(assignment, person, at=at)
+    for person in people.exclude(pk__in=list(linked)):
+        if assignment.path is not None:
+            learning_paths.enroll_in_path(
+                person, assignment.path, source=Enrollment.Source.ASSIGNED, at=at
+            )
+        for course in courses:
+            oblige(assignment, person, course=course, at=at)
         reached += 1
     return reached
+
+
+def assigned_courses(assignment: Assignment) -> list[Course]:
+    """The live courses the assignment makes people take: its course, or its path's
+    required courses (electives are the person's choice, not an obligation)."""
+    if assignment.course is not None:
+        return [assignment.course] if assignment.course.is_live else []
+    path = assignment.path
+    if path is None or not path.is_live or path.live_version is None:
+        return []
+    ids = required_course_ids(path.live_version.outline)
+    found = {
+        c.pk: c for c in Course.objects.live().filter(pk__in=ids).select_related("live_version")
+    }
+    return [found[i] for i in ids if i in found]
 
 
 def due_for(assignment: Assignment, person: User, at: datetime) -> datetime | None:
@@ -218,16 +252,15 @@ def due_for(assignment: Assignment, person: User, at: datetime) -> datetime | No
 
 
 @transaction.atomic
-def oblige(assignment: Assignment, person: User, *, at: datetime) -> Obligation:
-    """Give one person their obligation for the assignment's course (or merge into the
-    one they have), enrol them, and make their access last past the due date."""
-    course = assignment.course
+def oblige(assignment: Assignment, person: User, *, course: Course, at: datetime) -> Obligation:
+    """Give one person their obligation for one course of the assignment (or merge into
+    the one they have), enrol them, and make their access last past the due date."""
     due_at = due_for(assignment, person, at)
     enrollment = learning.enroll(person, course, source=Enrollment.Source.ASSIGNED, at=at)
-    _keep_access_open(enrollment, due_at, assignment, at)
+    _keep_access_open(enrollment, due_at, course, assignment, at)
     obligation = Obligation.objects.current().filter(user=person, course=course).first()
     if obligation is None:
-        obligation = _new_obligation(person, enrollment, assignment, due_at, at)
+        obligation = _new_obligation(person, enrollment, assignment, course, due_at, at)
     else:
         changes: dict[str, Any] = {}
         if (
@@ -253,12 +286,13 @@ def _new_obligation(
     person: User,
     enrollment: Enrollment,
     assignment: Assignment,
+    course: Course,
     due_at: datetime | None,
     at: datetime,
 ) -> Obligation:
     obligation = Obligation(
         user=person,
-        course=assignment.course,
+        course=course,
         enrollment=enrollment,
         mandatory=assignment.mandatory,
         assigned_at=at,
@@ -268,7 +302,7 @@ def _new_obligation(
         # Completed before it was assigned: that completion counts (until it expires).
         obligation.completed_at = enrollment.completed_at
         obligation.expires_at = learning.completion_expiry(
-            assignment.course, enrollment.completed_at, person.time_zone
+            course, enrollment.completed_at, person.time_zone
         )
     if enrollment.last_activity_at is not None:
         obligation.started_at = enrollment.last_activity_at
@@ -277,14 +311,18 @@ def _new_obligation(
         with transaction.atomic():
             obligation.save()
     except IntegrityError:  # another request made it a moment ago
-        return Obligation.objects.current().get(user=person, course=assignment.course)
+        return Obligation.objects.current().get(user=person, course=course)
     if obligation.status != Obligation.Status.COMPLETED:
         reminders.assigned(obligation)
     return obligation
 
 
 def _keep_access_open(
-    enrollment: Enrollment, due_at: datetime | None, assignment: Assignment, at: datetime
+    enrollment: Enrollment,
+    due_at: datetime | None,
+    course: Course,
+    assignment: Assignment,
+    at: datetime,
 ) -> None:
     needed = due_at + OVERDUE_GRACE if due_at else None
     starts, ends = enrollment.access_starts_at, enrollment.access_ends_at
@@ -295,7 +333,7 @@ def _keep_access_open(
     if closed:
         starts = at
     if needed is None:
-        _starts, default_end = learning.access_window(assignment.course, at)
+        _starts, default_end = learning.access_window(course, at)
         new_end = default_end
     else:
         new_end = needed
@@ -409,9 +447,9 @@ def reconcile(*, person_ids: Iterable[int] | None = None, at: datetime | None = 
     when given). Idempotent; run hourly by the worker as well."""
     ids = list(person_ids) if person_ids is not None else None
     reached = 0
-    live = Assignment.objects.filter(
-        ended_at__isnull=True, course__live_version__isnull=False
-    ).select_related("course__live_version", "created_by")
+    live = Assignment.objects.filter(ended_at__isnull=True).select_related(
+        "course__live_version", "path__live_version", "created_by"
+    )
     for assignment in live:
         if assignment.is_dynamic:
             reached += apply(assignment, person_ids=ids, at=at)

@@ -66,6 +66,7 @@ def assignment_new(request: AuthenticatedRequest) -> HttpResponse:
         try:
             assignment, reached = services.create_assignment(
                 data["course"],
+                path=data.get("path"),
                 by=request.user,
                 people=data["emails"],
                 departments=data["departments"],
@@ -94,7 +95,10 @@ def assignment_new(request: AuthenticatedRequest) -> HttpResponse:
 
 def _assignment_for(request: AuthenticatedRequest, pk: int) -> Assignment:
     assignment = get_object_or_404(
-        Assignment.objects.select_related("course__live_version", "created_by"), pk=pk
+        Assignment.objects.select_related(
+            "course__live_version", "path__live_version", "created_by"
+        ),
+        pk=pk,
     )
     if not permissions.can_see_assignment(request.user, assignment):
         raise Http404
@@ -317,7 +321,7 @@ def audit(request: AuthenticatedRequest) -> HttpResponse | StreamingHttpResponse
     """Every assignment event (assigned, exempted, due date changed, reminded, completed,
     ended), newest first, with who and why; CSV for auditors."""
     events = AssignmentEvent.objects.select_related(
-        "actor", "assignment__course", "obligation__user", "obligation__course"
+        "actor", "assignment__course", "assignment__path", "obligation__user", "obligation__course"
     ).order_by("-at", "-pk")
     action = request.GET.get("action", "")
     if action in AssignmentEvent.Action.values:
@@ -329,9 +333,9 @@ def audit(request: AuthenticatedRequest) -> HttpResponse | StreamingHttpResponse
                 event.get_action_display(),
                 event.actor.email if event.actor else "",
                 event.obligation.user.email if event.obligation else "",
-                (event.obligation or event.assignment).course.title  # type: ignore[union-attr]
-                if (event.obligation or event.assignment)
-                else "",
+                event.obligation.course.title
+                if event.obligation
+                else (event.assignment.title if event.assignment else ""),
                 event.reason,
             )
             for event in events.iterator(chunk_size=1000)

@@ -307,3 +307,38 @@ def test_a_course_archived_while_assigned_keeps_its_obligations(cast):
     catalog.archive_course(course)
     assert _obligation(cast.learner, course).status == "not_started"
     assert services.reconcile() == 0
+
+
+def test_assigning_a_programme_obliges_its_required_courses(cast, org):
+    from lectio.catalog import paths
+    from lectio.learning.models import PathEnrollment
+
+    _head, istanbul, _chicago = org
+    first, second, elective = (
+        make_course(cast.instructor, title) for title in ("Ethics", "Safety", "Excel")
+    )
+    programme = paths.create_path(title="Compliance Essentials", by=cast.instructor)
+    paths.add_course_step(programme, first)
+    paths.add_course_step(programme, second)
+    paths.add_elective_step(programme, [elective], pick=1)
+    paths.publish_path(programme, by=cast.instructor)
+    programme.refresh_from_db()
+    assignment, reached = services.create_assignment(
+        path=programme,
+        by=cast.admin,
+        departments=[istanbul],
+        due="fixed",
+        due_on=date(2031, 3, 31),
+        at=T0,
+    )
+    assert reached == 1 and assignment.title == "Compliance Essentials"
+    obligations = Obligation.objects.filter(user=cast.learner).order_by("course__title")
+    assert [o.course.title for o in obligations] == ["Ethics", "Safety"]  # electives are chosen
+    assert {o.due_at.date() for o in obligations} == {date(2031, 3, 31)}
+    assert PathEnrollment.objects.filter(user=cast.learner, path=programme).exists()
+    # Idempotent; a newcomer gets the whole programme.
+    assert services.apply(assignment, at=T0) == 0
+    newcomer = accounts.create_person(email="n@example.com", full_name="N", department=istanbul)
+    assert Obligation.objects.filter(user=newcomer).count() == 2
+    with pytest.raises(ValidationError, match="course or a learning path"):
+        services.create_assignment(first, path=programme, by=cast.admin, people=[cast.learner])
