@@ -30,6 +30,7 @@ def test_a_whole_cycle_sends_exactly_the_right_mail_at_the_right_time(cast, mail
     settings.LECTIO_REMINDER_DAYS = [7, 1]
     settings.LECTIO_ESCALATION_DAYS = 7
     settings.LECTIO_EXPIRY_WARNING_DAYS = 30
+    settings.LECTIO_RENEWAL_DAYS = 14
     course = make_course(cast.instructor, "Fire Safety", pages=1, valid_months=12)
     services.create_assignment(
         course, by=cast.admin, people=[cast.learner], due="fixed", due_on=date(2031, 3, 20), at=T0
@@ -38,8 +39,9 @@ def test_a_whole_cycle_sends_exactly_the_right_mail_at_the_right_time(cast, mail
     assert _deliver(mailbox, T0) == [(learner, "Mandatory training assigned: Fire Safety")]
     assert "Please complete it by March 20, 2031." in part(mailbox[-1])
 
-    def tick(at):
+    def tick(at):  # what the worker's hourly job does
         services.refresh_statuses(at)
+        services.renew_expiring(at)
         reminders.send_reminders(at)
         return _deliver(mailbox, at)
 
@@ -74,6 +76,14 @@ def test_a_whole_cycle_sends_exactly_the_right_mail_at_the_right_time(cast, mail
     warning = tick(datetime(2032, 3, 1, tzinfo=UTC))
     assert warning == [(learner, "Your Fire Safety completion expires on March 30, 2032")]
     assert tick(datetime(2032, 3, 2, tzinfo=UTC)) == []
+    # Two weeks before it expires, the course is assigned again, due on the day it expires.
+    renewed = tick(datetime(2032, 3, 17, tzinfo=UTC))
+    assert renewed == [(learner, "Mandatory training assigned: Fire Safety")]
+    assert "Please complete it by March 30, 2032." in part(mailbox[-1])
+    current = Obligation.objects.current().get(user=cast.learner, course=course)
+    assert (current.cycle, current.status) == (2, "not_started")
+    reminder = tick(datetime(2032, 3, 24, tzinfo=UTC))  # a week before the new due date
+    assert reminder == [(learner, "Reminder: Fire Safety is due on March 30, 2032")]
 
 
 def test_no_week_reminder_when_assigned_with_less_than_a_week_left(cast, mailbox, settings):

@@ -76,6 +76,16 @@ def test_a_rule_that_matches_nobody_says_so(cast):
     assert "reaches nobody yet; people who join later will get it" in response.content.decode()
     accounts.create_person(email="w@example.com", full_name="Wanda", job_title="welder")
     assert Obligation.objects.get().user.email == "w@example.com"
+    # An empty department is the same: accepted, said so, and reaches whoever joins it.
+    empty = accounts.create_department(name="New site", code="NEW")
+    response = client_for(cast.admin).post(
+        "/assignments/new/",
+        {"course": course.pk, "departments": [empty.pk], "due": "none"},
+        follow=True,
+    )
+    assert "reaches nobody yet" in response.content.decode()
+    accounts.create_person(email="x@example.com", full_name="Xavier", department=empty)
+    assert Obligation.objects.filter(user__email="x@example.com").count() == 1
 
 
 def test_a_manager_assigns_only_within_their_team(cast):
