@@ -465,7 +465,7 @@ def renew(obligation: Obligation, *, due_at: datetime, at: datetime, reason: str
     The finished cycle stays on record (superseded, never changed otherwise); the learner's
     enrolment starts over (``learning.cycles``)."""
     obligation = (
-        Obligation.objects.select_for_update()
+        Obligation.objects.select_for_update(of=("self",))
         .select_related("user", "course")
         .get(pk=obligation.pk)
     )
@@ -600,7 +600,11 @@ def change_due(obligation: Obligation, *, due_on: date, by: User, reason: str) -
     """Move a person's due date (earlier or later), with a reason on record."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the due date changes.")})
-    obligation = Obligation.objects.select_for_update().select_related("user").get(pk=obligation.pk)
+    obligation = (
+        Obligation.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=obligation.pk)
+    )
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The due date has already passed.")})
     old = obligation.due_at

@@ -142,7 +142,11 @@ def reissue(
     reason (if it was not already) and names its replacement."""
     reason = _reason(reason)
     at = at or timezone.now()
-    old = Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
+    old = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=certificate.pk)
+    )
     if Certificate.objects.filter(replaces=old).exists():
         raise ValidationError(_("This certificate has already been reissued."), code="reissued")
     if old.revoked_at is None:

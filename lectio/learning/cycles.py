@@ -22,7 +22,9 @@ def start_new_cycle(enrollment: Enrollment, *, at: datetime | None = None) -> En
     """Start the next cycle of a completed enrolment (a no-op if it is not completed)."""
     at = at or timezone.now()
     enrollment = (
-        Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .get(pk=enrollment.pk)
     )
     if enrollment.completed_at is None:
         return enrollment

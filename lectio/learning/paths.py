@@ -74,7 +74,9 @@ def refresh(path_enrollment: PathEnrollment, *, at: datetime | None = None) -> P
     stays completed (a completion is a record, not a state), whatever is republished."""
     at = at or timezone.now()
     locked = (
-        PathEnrollment.objects.select_for_update()
+        # Lock only the enrolment's row: PostgreSQL refuses FOR UPDATE on the nullable
+        # side of the join to the live version.
+        PathEnrollment.objects.select_for_update(of=("self",))
         .select_related("path__live_version")
         .get(pk=path_enrollment.pk)
     )
