@@ -41,6 +41,7 @@ def items(category: Category) -> list[Item]:
                 default_mark=float(version.default_mark),
                 category=tuple(categories[i].name for i in ids),
                 tags=[t.name for t in question.tags.all()],
+                translations=version.translations,
             )
         )
     return result

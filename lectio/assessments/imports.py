@@ -4,6 +4,7 @@
 would, writing nothing; ``apply`` re-checks and, only when every question is importable,
 creates the categories and questions in one transaction."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from lectio.assessments import grading, services
 from lectio.assessments.formats import FileProblem, Item, aiken, gift, moodle_xml
 from lectio.assessments.models import Category, QuestionImport
 from lectio.assessments.qtypes import QuestionDataError
-from lectio.catalog.sanitize import clean_html
+from lectio.catalog.sanitize import ALLOWED_TAGS, clean_html
 
 PARSERS: dict[str, Callable[[str], list[Item]]] = {
     QuestionImport.Format.GIFT: gift.parse,
@@ -68,10 +69,24 @@ def decode(data: bytes) -> str:
     return text
 
 
+_TAG_NAME = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _dropped_html(*texts: str) -> list[str]:
+    """The names of the HTML elements sanitising removes from these texts."""
+    names = {m.group(1).lower() for text in texts for m in _TAG_NAME.finditer(text)}
+    return sorted(names - ALLOWED_TAGS)
+
+
 def _validate(item: Item) -> None:
     """Check an item as create_question will, turning problems into a line-numbered error."""
     if item.status != "ok":
         return
+    if dropped := _dropped_html(item.prompt, item.general_feedback):
+        item.warnings.append(
+            _("HTML left out of the text: %(elements)s (not allowed in questions).")
+            % {"elements": ", ".join(f"<{name}>" for name in dropped)}
+        )
     try:
         if not 0 < item.default_mark < 10000:
             raise QuestionDataError([_("The default mark must be above 0.")])

@@ -274,7 +274,52 @@ def test_gift_export_says_what_it_cannot_carry():
         "Height: GIFT cannot carry units.",
         "Evacuation: left out (GIFT has no ordering questions).",
         "Water: left out (GIFT has only one gap per question).",
-        "Report: GIFT cannot carry the grading rubric, the default mark.",
+        "Report: GIFT cannot carry the grading rubric, the minimum number of words, "
+        "the default mark.",
     ]
     again = gift.parse(exported.text)
     assert len(again) == len(items) - 2
+
+
+def test_gift_escapes_survive_a_round_trip():
+    item = Item(
+        type="short",
+        name="Back\\slash {x}",
+        prompt="<p>Type A*B with a literal star: a \\ b ~ c = d # e : f</p>",
+        data={"answers": [{"text": "A\\*B", "fraction": 1}]},
+    )
+    _validate(item)
+    again = gift.parse(gift.write([item]).text)
+    _validate(again[0])
+    assert again[0].error == ""
+    assert (again[0].name, again[0].prompt) == (item.name, item.prompt)
+    assert again[0].data == item.data
+    assert grading.grade("short", again[0].data, {"text": "A*B"}).fraction == 1.0
+
+
+def test_html_that_sanitising_removes_is_listed():
+    items = gift.parse(
+        '[html]<p>Which sign?<img src="x.png"><script>x()</script></p>{=Exit ~Entry}'
+    )
+    _validate(items[0])
+    assert items[0].warnings == [
+        "HTML left out of the text: <img>, <script> (not allowed in questions)."
+    ]
+
+
+def test_a_dtd_is_refused():
+    with pytest.raises(FileProblem) as error:
+        moodle_xml.parse('<?xml version="1.0"?><!DOCTYPE quiz><quiz></quiz>')
+    assert str(error.value) == "The file uses XML entities or a DTD, which are not allowed."
+
+
+@pytest.mark.parametrize("writer", [gift.write, moodle_xml.write])
+def test_exports_say_translations_are_not_carried(writer):
+    item = Item(
+        type="truefalse",
+        name="Exits",
+        prompt="<p>Locked?</p>",
+        data={"answer": False, "feedback_true": "", "feedback_false": ""},
+        translations={"tr": {"prompt": "<p>Kilitli mi?</p>", "feedback": "", "texts": {}}},
+    )
+    assert "translations" in writer([item]).warnings[0]

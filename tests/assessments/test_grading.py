@@ -449,3 +449,86 @@ def test_public_view_keeps_no_secret(type_name):
 def test_unknown_type_is_an_error():
     with pytest.raises(QuestionDataError):
         grading.clean("hotspot", {})
+
+
+# ---- Generated questions ----------------------------------------------------------------
+
+
+@st.composite
+def multiple_response(draw):
+    right = draw(st.integers(1, 4))
+    wrong = draw(st.integers(0, 4))
+    penalties = draw(
+        st.lists(st.sampled_from([0, -0.25, -0.5, -1]), min_size=wrong, max_size=wrong)
+    )
+    choices = [{"text": f"right {i}", "fraction": round(1 / right, 5)} for i in range(right)]
+    choices += [{"text": f"wrong {i}", "fraction": p} for i, p in enumerate(penalties)]
+    if len(choices) < 2:
+        choices.append({"text": "wrong extra", "fraction": 0})
+    scoring = draw(st.sampled_from(["partial", "all_or_nothing"]))
+    return grading.clean("multiple", {"choices": choices, "scoring": scoring})
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=multiple_response(), picks=st.lists(st.integers(0, 8), max_size=9), seed=st.integers())
+def test_generated_multiple_response(data, picks, seed):
+    ids = [c["id"] for c in data["choices"]]
+    assert (
+        grading.grade("multiple", data, grading.correct_response("multiple", data)).fraction == 1.0
+    )
+    chosen = sorted({ids[i % len(ids)] for i in picks})
+    score = grading.grade("multiple", data, {"choices": chosen}).fraction
+    assert 0.0 <= score <= 1.0
+    shuffled = {**data, "choices": random.Random(seed).sample(data["choices"], len(ids))}
+    assert grading.grade("multiple", shuffled, {"choices": chosen}).fraction == score
+    if data["scoring"] == "partial":
+        correct = {c["id"] for c in data["choices"] if c["fraction"] > 0}
+        more = sorted(set(chosen) | correct)
+        fewer_wrong = sorted(set(chosen) & correct)
+        assert grading.grade("multiple", data, {"choices": more}).fraction >= score
+        assert grading.grade("multiple", data, {"choices": fewer_wrong}).fraction >= score
+
+
+@settings(max_examples=60, deadline=None)
+@given(right=st.sets(st.integers(0, 2)), extra=st.integers(0, 2))
+def test_matching_is_monotone(right, extra):
+    data = cleaned("matching")
+    pairs = data["pairs"]
+    matches = {p["id"]: (p["answer"] if i in right else "Umbrella") for i, p in enumerate(pairs)}
+    score = grading.grade("matching", data, {"matches": matches}).fraction
+    assert score == pytest.approx(len(right) / 3, abs=1e-6)
+    better = {**matches, pairs[extra]["id"]: pairs[extra]["answer"]}
+    assert grading.grade("matching", data, {"matches": better}).fraction >= score
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    answers=st.lists(st.text(alphabet="abcAB *", min_size=1, max_size=6), min_size=1, max_size=4),
+    typed=st.text(max_size=8),
+)
+def test_generated_short_answers(answers, typed):
+    raw = [{"text": a, "fraction": 1 if i == 0 else 0.5} for i, a in enumerate(answers)]
+    try:
+        data = grading.clean("short", {"answers": raw})
+    except QuestionDataError:
+        return  # an answer of only spaces: rejected, as it should be
+    fraction = grading.grade("short", data, {"text": typed}).fraction
+    assert fraction in (0.0, 0.5, 1.0)
+    assert grading.grade("short", data, grading.correct_response("short", data)).fraction == 1.0
+    # Case and surrounding whitespace never matter when the question is not case-sensitive.
+    assert (
+        grading.grade("short", data, {"text": f"  {typed.swapcase()} "}).fraction == fraction
+        or not typed.strip()
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=st.floats(-1e6, 1e6), tolerance=st.floats(0, 100), offset=st.floats(-200, 200))
+def test_generated_numeric(value, tolerance, offset):
+    data = grading.clean("numeric", {"answers": [{"value": value, "tolerance": tolerance}]})
+    assert grading.grade("numeric", data, grading.correct_response("numeric", data)).fraction == 1.0
+    typed = repr(value + offset)
+    expected = 1.0 if abs(offset) <= tolerance else 0.0
+    # Away from the boundary, where the float sum value + offset is exact enough.
+    if abs(abs(offset) - tolerance) > 1e-6 * max(1.0, abs(value)):
+        assert grading.grade("numeric", data, {"text": typed}).fraction == expected

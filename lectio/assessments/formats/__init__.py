@@ -26,6 +26,7 @@ class Item:
     error: str = ""  # why this question cannot be read
     unsupported: str = ""  # the type or feature Lectio does not have, and why
     warnings: list[str] = field(default_factory=list)  # what was left out, by name
+    translations: dict[str, Any] = field(default_factory=dict)  # exported only
 
     @property
     def status(self) -> str:

@@ -22,8 +22,9 @@ from lectio.assessments.formats import (
 
 SPECIAL = "~=#{}:"
 # Escaped characters become private-use code points while the structure is read.
-_ESCAPES = {f"\\{c}": chr(0xE000 + i) for i, c in enumerate(SPECIAL)}
-_UNESCAPES = {v: k[1] for k, v in _ESCAPES.items()}
+_CODES = {c: chr(0xE000 + i) for i, c in enumerate(SPECIAL + "\\")}
+_UNESCAPES = {v: k for k, v in _CODES.items()}
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _TAG = re.compile(r"//\s*\[tag:([^\]]+)\]")
 _WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _TRUE_FALSE = re.compile(r"(T|TRUE|F|FALSE)((?:#.*)?)", re.IGNORECASE | re.DOTALL)
@@ -36,10 +37,11 @@ class GiftError(Exception):
 
 
 def _protect(text: str) -> str:
-    text = text.replace("\\n", "\n")
-    for escaped, code in _ESCAPES.items():
-        text = text.replace(escaped, code)
-    return text
+    def code(match: re.Match[str]) -> str:
+        char = match.group(1)
+        return "\n" if char == "n" else _CODES.get(char, match.group(0))
+
+    return _ESCAPE.sub(code, text)
 
 
 def _restore(text: str) -> str:
@@ -347,6 +349,8 @@ def _block(item: Item, lost: list[str]) -> str | None:
     if item.type == "essay":
         if data["rubric"]:
             lost.append(_("the grading rubric"))
+        if data["min_words"]:
+            lost.append(_("the minimum number of words"))
         return ""
     return None
 
@@ -396,6 +400,8 @@ def write(items: list[Item]) -> Exported:
             continue
         if item.default_mark != 1:
             lost.append(_("the default mark"))
+        if item.translations:
+            lost.append(_("translations"))
         if lost:
             warnings.append(
                 _("%(question)s: GIFT cannot carry %(lost)s.")

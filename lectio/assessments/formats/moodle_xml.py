@@ -102,7 +102,7 @@ class _Builder(ContentHandler):
 def read_tree(text: str) -> Node:
     builder = _Builder()
     try:
-        defusedxml.sax.parseString(text.encode("utf-8"), builder)
+        defusedxml.sax.parseString(text.encode("utf-8"), builder, forbid_dtd=True)
     except SAXParseException as exc:
         raise FileProblem(
             _("Line %(line)s: the XML is not well formed (%(error)s).")
@@ -565,6 +565,8 @@ def write(items: list[Item]) -> Exported:
     for item in items:
         lost: list[str] = []
         qtype, text, body = _body(item, lost)
+        if item.translations:
+            lost.append(_("translations"))
         if lost:
             warnings.append(
                 _("%(question)s: Moodle XML cannot carry %(lost)s.")

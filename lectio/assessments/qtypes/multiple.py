@@ -48,9 +48,14 @@ def grade(data: Data, response: Any) -> Result:
     if data["scoring"] == "all_or_nothing":
         correct = {c["id"] for c in data["choices"] if c["fraction"] > 0}
         return Result(1.0 if picked == correct else 0.0, feedback=feedback)
-    total = sum(c["fraction"] for c in data["choices"] if c["id"] in picked)
-    # Fractions of the correct choices add up to 1 within rounding: a full set is 1.
-    return Result(round(clamp(total), 6), feedback=feedback)
+    # The correct choices' fractions add up to 1 within rounding (three at 33.333 %):
+    # dividing by their sum makes the full set exactly 1.
+    full = sum(c["fraction"] for c in data["choices"] if c["fraction"] > 0)
+    if full <= 0:
+        return Result(0.0, feedback=feedback)
+    gained = sum(c["fraction"] for c in data["choices"] if c["id"] in picked and c["fraction"] > 0)
+    lost = sum(c["fraction"] for c in data["choices"] if c["id"] in picked and c["fraction"] < 0)
+    return Result(round(clamp(gained / full + lost), 6), feedback=feedback)
 
 
 def correct_response(data: Data) -> dict[str, Any]:

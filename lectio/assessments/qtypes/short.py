@@ -68,8 +68,8 @@ def grade(data: Data, response: Any) -> Result:
 
 
 def example(answer: str) -> str:
-    """A response that the accepted answer matches (stars replaced by nothing)."""
-    return answer.replace("\\*", "\x00").replace("*", "").replace("\x00", "*")
+    """A response that the accepted answer matches (each wildcard star stands for "x")."""
+    return answer.replace("\\*", "\x00").replace("*", "x").replace("\x00", "*")
 
 
 def correct_response(data: Data) -> dict[str, Any]:
