@@ -250,3 +250,30 @@ def test_export_downloads_and_imports_back(cast, fmt, parse_name, django_assert_
         )
 
     assert contents(copied) == contents(original)
+
+
+def test_the_question_page_shows_the_answers_of_every_type(cast):
+    fill_bank(cast, 1)
+    client = client_for(cast.instructor)
+    expected = {
+        "single": "Report it to security",
+        "multiple": "Partial credit",
+        "truefalse": "The statement is false.",
+        "short": "Ankara",
+        "numeric": "± 0.5",
+        "matching": "Distractors: Umbrella",
+        "ordering": "Go to the assembly point",
+        "cloze": "[[formula]]",
+        "essay": "Names two hazards",
+    }
+    for question in Question.objects.select_related("current_version"):
+        response = client.get(reverse("assessments:question", args=[question.pk]))
+        assert expected[question.current_version.type] in response.content.decode()
+
+
+def test_the_import_preview_is_bounded(cast, django_assert_max_num_queries):
+    client = client_for(cast.instructor)
+    upload(client, "all_types.xml", "moodle_xml")
+    batch = QuestionImport.objects.get()
+    with django_assert_max_num_queries(8):
+        client.get(reverse("assessments:import_preview", args=[batch.pk]))
