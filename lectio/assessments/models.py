@@ -89,10 +89,12 @@ class Question(models.Model):
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="questions"
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="+")
+    # SET_NULL only matters while the question itself is deleted (its versions go with
+    # it); attempts will protect the versions they showed, so used questions stay.
     current_version = models.ForeignKey(
         "QuestionVersion",
         null=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_by = models.ForeignKey(

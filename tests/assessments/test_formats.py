@@ -323,3 +323,11 @@ def test_exports_say_translations_are_not_carried(writer):
         translations={"tr": {"prompt": "<p>Kilitli mi?</p>", "feedback": "", "texts": {}}},
     )
     assert "translations" in writer([item]).warnings[0]
+
+
+def test_gift_single_short_answer_without_its_equals_sign():
+    items = gift.parse("What is 6 plus 2? {eight#Right.}")
+    _validate(items[0])
+    assert items[0].type == "short"
+    assert items[0].data["answers"][0]["text"] == "eight"
+    assert items[0].data["answers"][0]["feedback"] == "<p>Right.</p>"

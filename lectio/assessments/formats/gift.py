@@ -124,6 +124,9 @@ def _answer_block(body: str, html: bool) -> tuple[str, dict[str, Any]]:
             "feedback_true": right if answer else wrong,
             "feedback_false": wrong if answer else right,
         }
+    if "=" not in body and "~" not in body:  # one short answer written without its "="
+        text, feedback = _feedback(body, html)
+        return "short", {"answers": [{"text": _restore(text), "fraction": 1, "feedback": feedback}]}
     answers = _split_answers(body)
     if not answers:
         raise GiftError(_("The answer block has no answers."))
