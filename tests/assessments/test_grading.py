@@ -504,7 +504,7 @@ def test_matching_is_monotone(right, extra):
 @settings(max_examples=60, deadline=None)
 @given(
     answers=st.lists(st.text(alphabet="abcAB *", min_size=1, max_size=6), min_size=1, max_size=4),
-    typed=st.text(max_size=8),
+    typed=st.text(alphabet="abcABxyz *\t", max_size=8),
 )
 def test_generated_short_answers(answers, typed):
     raw = [{"text": a, "fraction": 1 if i == 0 else 0.5} for i, a in enumerate(answers)]
