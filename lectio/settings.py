@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "lectio.catalog",
     "lectio.assets",
     "lectio.learning",
+    "lectio.assessments",
     "lectio.notifications",
     "lectio.certificates",
     "lectio.assignments",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("author/", include("lectio.catalog.authoring_urls")),
     path("media/", include("lectio.assets.urls")),
     path("assignments/", include("lectio.assignments.urls")),
+    path("assessments/", include("lectio.assessments.urls")),
     path("reports/", include("lectio.reports.urls")),
     path("certificates/", include("lectio.certificates.urls")),
     path("verify/", include(verify_patterns)),

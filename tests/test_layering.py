@@ -11,6 +11,7 @@ ALLOWED = {
     "catalog": {"accounts"},
     "assets": {"accounts", "catalog"},
     "learning": {"accounts", "catalog", "assets"},
+    "assessments": {"accounts", "catalog", "assets", "learning"},
     "notifications": {"accounts"},
     "certificates": {"accounts", "catalog", "assets", "learning"},
     "assignments": {"accounts", "catalog", "assets", "learning", "notifications"},

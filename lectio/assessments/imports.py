@@ -1,0 +1,170 @@
+"""Importing a question file: check → preview → apply, like the people import.
+
+``check`` reads the file and validates every question as ``services.create_question``
+would, writing nothing; ``apply`` re-checks and, only when every question is importable,
+creates the categories and questions in one transaction."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lectio.accounts.models import User
+from lectio.assessments import grading, services
+from lectio.assessments.formats import FileProblem, Item, aiken, gift, moodle_xml
+from lectio.assessments.models import Category, QuestionImport
+from lectio.assessments.qtypes import QuestionDataError
+from lectio.catalog.sanitize import ALLOWED_TAGS, clean_html
+
+PARSERS: dict[str, Callable[[str], list[Item]]] = {
+    QuestionImport.Format.GIFT: gift.parse,
+    QuestionImport.Format.AIKEN: aiken.parse,
+    QuestionImport.Format.MOODLE_XML: moodle_xml.parse,
+}
+DEFAULT_CATEGORY = "Imported"
+
+__all__ = ["FileProblem", "Preview", "apply", "check", "decode"]
+
+
+@dataclass
+class Preview:
+    items: list[Item] = field(default_factory=list)
+    new_categories: list[tuple[str, ...]] = field(default_factory=list)  # paths to create
+
+    @property
+    def ok(self) -> bool:
+        """No errors, and something to import. Unsupported questions do not block an
+        import: the preview lists them by name and reason, and they are left out."""
+        return any(i.status == "ok" for i in self.items) and not any(
+            i.status == "error" for i in self.items
+        )
+
+    @property
+    def importable(self) -> list[Item]:
+        return [i for i in self.items if i.status == "ok"]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"ok": 0, "error": 0, "unsupported": 0}
+        for item in self.items:
+            counts[item.status] += 1
+        return counts
+
+
+def decode(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            _("The file is not UTF-8 encoded (a byte at position %(pos)s cannot be read).")
+            % {"pos": exc.start}
+        ) from exc
+    if "\x00" in text:
+        raise FileProblem(_("The file contains binary data; upload a text file."))
+    if not text.strip():
+        raise FileProblem(_("The file is empty."))
+    return text
+
+
+_TAG_NAME = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _dropped_html(*texts: str) -> list[str]:
+    """The names of the HTML elements sanitising removes from these texts."""
+    names = {m.group(1).lower() for text in texts for m in _TAG_NAME.finditer(text)}
+    return sorted(names - ALLOWED_TAGS)
+
+
+def _validate(item: Item) -> None:
+    """Check an item as create_question will, turning problems into a line-numbered error."""
+    if item.status != "ok":
+        return
+    if dropped := _dropped_html(item.prompt, item.general_feedback):
+        item.warnings.append(
+            _("HTML left out of the text: %(elements)s (not allowed in questions).")
+            % {"elements": ", ".join(f"<{name}>" for name in dropped)}
+        )
+    try:
+        if not 0 < item.default_mark < 10000:
+            raise QuestionDataError([_("The default mark must be above 0.")])
+        prompt = clean_html(item.prompt)
+        if not prompt:
+            raise QuestionDataError([_("The question has no text.")])
+        item.data = grading.clean(item.type, item.data, prompt=prompt)
+    except QuestionDataError as exc:
+        item.error = _("Line %(line)s: %(problems)s") % {
+            "line": item.line,
+            "problems": " ".join(p if p.endswith(".") else p + "." for p in exc.problems),
+        }
+
+
+def _existing_paths(under: Category | None) -> set[tuple[str, ...]]:
+    """The paths of names (lower-cased) of the categories below ``under``, one query."""
+    categories = list(under.subtree() if under else Category.objects.all())
+    by_id = {c.pk: c for c in categories}
+    skip = len(under.ancestor_ids()) + 1 if under else 0
+    paths = set()
+    for category in categories:
+        ids = [int(p) for p in category.path.strip("/").split("/")][skip:]
+        paths.add(tuple(by_id[i].name.lower() for i in ids if i in by_id))
+    return paths
+
+
+def _target(item: Item, under: Category | None) -> tuple[str, ...]:
+    return item.category or (() if under else (DEFAULT_CATEGORY,))
+
+
+def check(batch: QuestionImport) -> Preview:
+    items = PARSERS[batch.format](batch.content)
+    if not items:
+        raise FileProblem(_("The file holds no questions."))
+    for item in items:
+        _validate(item)
+    existing = _existing_paths(batch.category)
+    new: list[tuple[str, ...]] = []
+    for item in items:
+        if item.status != "ok":
+            continue
+        path = _target(item, batch.category)
+        for depth in range(1, len(path) + 1):
+            prefix = path[:depth]
+            if tuple(n.lower() for n in prefix) not in existing and prefix not in new:
+                new.append(prefix)
+    return Preview(items=items, new_categories=new)
+
+
+def apply(batch: QuestionImport, *, by: User | None) -> Preview:
+    """Import every importable question of a file in one transaction; nothing when any
+    question has an error."""
+    preview = check(batch)
+    if not preview.ok:
+        return preview
+    with transaction.atomic():
+        categories: dict[tuple[str, ...], Category] = {}
+        for item in preview.importable:
+            path = _target(item, batch.category)
+            if path not in categories:
+                if path:
+                    categories[path] = services.category_path(path, under=batch.category)
+                else:
+                    assert batch.category is not None  # _target gives a path when None
+                    categories[path] = batch.category
+            services.create_question(
+                category=categories[path],
+                type=item.type,
+                prompt=item.prompt,
+                data=item.data,
+                by=by,
+                name=item.name,
+                general_feedback=item.general_feedback,
+                default_mark=item.default_mark,
+                tags=item.tags,
+            )
+        batch.status = QuestionImport.Status.APPLIED
+        batch.question_count = len(preview.importable)
+        batch.applied_at = timezone.now()
+        batch.save(update_fields=["status", "question_count", "applied_at"])
+    return preview

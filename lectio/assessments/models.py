@@ -1,0 +1,216 @@
+"""Question banks: nested categories, tags, questions and their immutable versions, and
+the record of each import."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple response")
+    TRUE_FALSE = "truefalse", _("True/false")
+    SHORT = "short", _("Short answer")
+    NUMERIC = "numeric", _("Numeric")
+    MATCHING = "matching", _("Matching")
+    ORDERING = "ordering", _("Ordering")
+    CLOZE = "cloze", _("Fill in the blanks")
+    ESSAY = "essay", _("Essay")
+
+
+class Category(models.Model):
+    """A folder of the question bank, stored with a materialised path of primary keys
+    (``/1/4/9/``) like departments, so a category and everything below it is one
+    indexed prefix query."""
+
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=1000, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["path"]
+        constraints = [
+            # Imports find categories by their chain of names: siblings are unique.
+            models.UniqueConstraint("parent", Lower("name"), name="uniq_category_name_in_parent"),
+            models.UniqueConstraint(
+                Lower("name"), condition=models.Q(parent=None), name="uniq_root_category_name"
+            ),
+        ]
+        indexes = [
+            # Subtree queries: path LIKE '/1/4/%' (exports of a category and below).
+            models.Index(fields=["path"], name="category_path", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def subtree(self) -> "models.QuerySet[Category]":
+        """This category and every category below it."""
+        return Category.objects.filter(path__startswith=self.path)
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/")[:-1]]
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="uniq_tag_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    """The stable identity of a question: what statistics and quizzes point at. What it
+    says lives in its versions; ``current_version`` is the one new attempts use."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="questions"
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="+")
+    # SET_NULL only matters while the question itself is deleted (its versions go with
+    # it); attempts will protect the versions they showed, so used questions stay.
+    current_version = models.ForeignKey(
+        "QuestionVersion",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class VersionIsImmutable(Exception):
+    """A question version, once saved, is never changed: a new one is made instead."""
+
+
+class QuestionVersion(models.Model):
+    """What a question said at one time. Never updated: attempts keep pointing at the
+    version they showed, whatever happens to the question later."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    type = models.CharField(_("type"), max_length=16, choices=QuestionType.choices)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    prompt = models.TextField(_("prompt"))  # sanitised HTML
+    data: models.JSONField[Any] = models.JSONField(default=dict)  # per type, see types.py
+    general_feedback = models.TextField(_("general feedback"), blank=True)  # sanitised HTML
+    # {language: {"prompt": …, "feedback": …, "texts": {id: text}}}
+    translations: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    default_mark = models.DecimalField(_("default mark"), max_digits=6, decimal_places=2, default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("question version")
+        verbose_name_plural = _("question versions")
+        ordering = ["question", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="uniq_question_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.question_id} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise VersionIsImmutable(str(self))
+        super().save(*args, **kwargs)
+
+    @property
+    def first_line(self) -> str:
+        from django.utils.html import strip_tags
+
+        text = strip_tags(self.prompt).strip()
+        line = text.splitlines()[0] if text else ""
+        return line if len(line) <= 120 else line[:119] + "…"
+
+
+class QuestionImport(models.Model):
+    """A GIFT, Aiken or Moodle XML file: checked and previewed first, applied only when
+    every question in it can be imported. Kept as the record of who imported what."""
+
+    class Format(models.TextChoices):
+        GIFT = "gift", _("GIFT")
+        AIKEN = "aiken", _("Aiken")
+        MOODLE_XML = "moodle_xml", _("Moodle XML")
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Checked")
+        APPLIED = "applied", _("Imported")
+
+    format = models.CharField(_("format"), max_length=16, choices=Format.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    content = models.TextField()
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("into category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CHECKED)
+    question_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+def in_tree_order(categories: "Iterable[Category]") -> list[Category]:
+    """Categories depth-first, siblings by name: the order a tree is read in."""
+    children: dict[int | None, list[Category]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    present = {c.pk for kids in children.values() for c in kids}
+    roots = [c for parent, kids in children.items() if parent not in present for c in kids]
+    ordered: list[Category] = []
+    stack = sorted(roots, key=lambda c: c.name.casefold(), reverse=True)
+    while stack:
+        category = stack.pop()
+        ordered.append(category)
+        stack += sorted(
+            children.get(category.pk, []), key=lambda c: c.name.casefold(), reverse=True
+        )
+    return ordered
