@@ -24,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -312,6 +313,7 @@ def _new_obligation(
             obligation.save()
     except IntegrityError:  # another request made it a moment ago
         return Obligation.objects.current().get(user=person, course=course)
+    transaction.on_commit(_obligations_changed)
     if obligation.status != Obligation.Status.COMPLETED:
         reminders.assigned(obligation)
     return obligation
@@ -347,6 +349,25 @@ def _keep_access_open(
         reason=_("Assigned (assignment %(id)s): access lasts past the due date.")
         % {"id": assignment.pk},
     )
+
+
+GENERATION_KEY = "lectio:obligations-generation"
+
+
+def obligations_generation() -> int:
+    """A number that changes whenever an obligation is created (cached pages key on it)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, None)
+        value = cache.get(GENERATION_KEY, 1)
+    return int(value)
+
+
+def _obligations_changed() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet
+        cache.add(GENERATION_KEY, 2, None)
 
 
 # ---- Status ----------------------------------------------------------------------------
@@ -485,6 +506,7 @@ def renew(obligation: Obligation, *, due_at: datetime, at: datetime, reason: str
         status=Obligation.Status.NOT_STARTED,
     )
     following.assignments.set(obligation.assignments.all())
+    transaction.on_commit(_obligations_changed)
     learning.set_due(enrollment, due_at, mandatory=following.mandatory, replace=True)
     needed = due_at + OVERDUE_GRACE
     if enrollment.access_ends_at is not None and enrollment.access_ends_at < needed:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
@@ -24,6 +25,7 @@ from lectio.learning.models import Enrollment
 
 PER_PAGE = 50
 MATRIX_COURSES = 20  # columns of the matrix: the most assigned mandatory courses
+MATRIX_COLUMNS_SECONDS = 3600
 assigners_only = requires(permissions.can_assign)
 
 
@@ -257,13 +259,22 @@ def team_matrix(request: AuthenticatedRequest) -> HttpResponse:
     team_obligations = Obligation.objects.current().filter(
         mandatory=True, user__in=people.values("pk")
     )
-    top = (
-        team_obligations.values("course")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "course")[:MATRIX_COURSES]
-    )
+
+    def most_assigned() -> list[int]:
+        rows = (
+            team_obligations.values("course")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "course")[:MATRIX_COURSES]
+        )
+        return [row["course"] for row in rows]
+
+    # Choosing the columns groups all the team's obligations (the costly part for a large
+    # team); it is kept per viewer and filter until a new obligation appears.
+    generation = services.obligations_generation()
+    key = f"lectio:matrix-columns:{generation}:{request.user.pk}:{_query(request)}"
+    column_ids: list[int] = cache.get_or_set(key, most_assigned, MATRIX_COLUMNS_SECONDS) or []
     courses = list(
-        Course.objects.filter(pk__in=[row["course"] for row in top])
+        Course.objects.filter(pk__in=column_ids)
         .select_related("live_version")
         .defer("live_version__outline", "live_version__search_text")
         .order_by("title")
