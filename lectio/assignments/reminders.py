@@ -53,13 +53,14 @@ def _with_course(obligations: QuerySet[Obligation]) -> QuerySet[Obligation]:
 
 
 def assigned(obligation: Obligation) -> None:
-    """Tell the person about a new obligation."""
+    """Tell the person about a new obligation (or that it is time to renew one)."""
     person = obligation.user
+    renewal = obligation.cycle > 1
     notify(
         person,
-        kind="assignments.assigned",
+        kind="assignments.renewal" if renewal else "assignments.assigned",
         key=f"assigned:{obligation.pk}",
-        template="assignments/assigned",
+        template="assignments/renewal" if renewal else "assignments/assigned",
         context=_context(obligation, person),
         mandatory=obligation.mandatory,
     )

@@ -78,7 +78,7 @@ def test_a_whole_cycle_sends_exactly_the_right_mail_at_the_right_time(cast, mail
     assert tick(datetime(2032, 3, 2, tzinfo=UTC)) == []
     # Two weeks before it expires, the course is assigned again, due on the day it expires.
     renewed = tick(datetime(2032, 3, 17, tzinfo=UTC))
-    assert renewed == [(learner, "Mandatory training assigned: Fire Safety")]
+    assert renewed == [(learner, "Time to renew: Fire Safety")]
     assert "Please complete it by March 30, 2032." in part(mailbox[-1])
     current = Obligation.objects.current().get(user=cast.learner, course=course)
     assert (current.cycle, current.status) == (2, "not_started")
