@@ -105,7 +105,9 @@ def throwaway_database() -> Iterator[str]:
 
         parts = urlsplit(url)
         name = f"{parts.path.lstrip('/') or 'lectio'}_bench_{os.getpid()}"
-        admin = urlunsplit(parts._replace(scheme="postgresql"))
+        # CREATE and DROP DATABASE from the maintenance database: the named one need not
+        # exist (in CI only the test runner's database does, and only while it runs).
+        admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
         with psycopg.connect(admin, autocommit=True) as server:
             server.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
