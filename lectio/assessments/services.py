@@ -458,3 +458,35 @@ def submit_expired(*, at: datetime | None = None, limit: int = 500) -> int:
     for attempt in due:
         submit_attempt(attempt, at=at, auto=True)
     return len(due)
+
+
+@transaction.atomic
+def grade_answer(
+    answer: Answer,
+    *,
+    fraction: float,
+    comment: str,
+    by: User,
+    at: datetime | None = None,
+) -> Attempt:
+    """A person's grade for an answer that waits for one (an essay). When the attempt has
+    no more such answers, it gets its score, and the quiz result moves the learner's
+    progress like any submit."""
+    at = at or timezone.now()
+    attempt = Attempt.objects.select_for_update(of=("self",)).get(pk=answer.attempt_id)
+    if attempt.submitted_at is None:
+        raise AttemptRefused(_("This attempt has not been submitted yet."), 409)
+    if not 0 <= fraction <= 1:
+        raise AttemptRefused(_("The mark must be between 0 and 100%."), 400)
+    answers = list(Answer.objects.filter(attempt=attempt).select_related("version"))
+    graded = next(a for a in answers if a.pk == answer.pk)
+    graded.manual_fraction, graded.manual_comment = fraction, comment.strip()[:5000]
+    graded.graded_by, graded.graded_at = by, at
+    graded.save(update_fields=["manual_fraction", "manual_comment", "graded_by", "graded_at"])
+    attempt.score = _attempt_score(answers)
+    attempt.needs_grading = attempt.score is None
+    attempt.passed = None if attempt.score is None else _passes(attempt.score, attempt.settings)
+    attempt.save(update_fields=["score", "needs_grading", "passed"])
+    if attempt.score is not None:
+        _record_result(attempt, at)
+    return attempt

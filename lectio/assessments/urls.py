@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lectio.assessments import attempt_views, views
+from lectio.assessments import attempt_views, grading_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("attempts/<int:pk>/save/", attempt_views.save, name="save"),
     path("attempts/<int:pk>/submit/", attempt_views.submit, name="submit"),
     path("attempts/<int:pk>/result/", attempt_views.result, name="result"),
+    path("grading/", grading_views.queue, name="grading"),
+    path("grading/<int:pk>/", grading_views.grade, name="grade"),
 ]
