@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -137,18 +138,31 @@ def attempt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     current = _closed_if_expired(_attempt_for_user(request, pk), now)
     if current.submitted_at is not None:
         return redirect("assessments:result", pk=current.pk)
-    questions = [_question(a) for a in _answers(current)]
+    answers = _answers(current)
+    pages = len(answers) if current.settings.get("one_per_page") else 1
+    number = _page_number(request.GET.get("page"), pages)
+    if pages > 1:
+        answers = answers[number - 1 : number]
     remaining = int((current.deadline - now).total_seconds()) if current.deadline else None
     return render(
         request,
         "assessments/attempt.html",
         {
             "attempt": current,
-            "questions": questions,
+            "questions": [_question(a) for a in answers],
             "remaining": remaining,
             "remaining_minutes": -(-remaining // 60) if remaining is not None else None,
+            "page": number,
+            "pages": pages,
+            "previous_page": number - 1 if number > 1 else None,
+            "next_page": number + 1 if number < pages else None,
         },
     )
+
+
+def _page_number(value: str | None, pages: int) -> int:
+    number = int(value) if value and value.isdigit() else 1
+    return min(max(number, 1), pages)
 
 
 def _responses(request: HttpRequest, answers: dict[int, Answer]) -> dict[int, Any]:
@@ -218,6 +232,9 @@ def save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
     if "finish" in request.POST:
         return redirect("assessments:submit", pk=current.pk)
+    page = request.POST.get("go", "")
+    if page.isdigit():
+        return redirect(f"{reverse('assessments:attempt', args=[current.pk])}?page={page}")
     messages.success(request, _("Your answers are saved."))
     return redirect("assessments:attempt", pk=current.pk)
 

@@ -203,3 +203,23 @@ def test_the_attempt_pages_run_a_bounded_number_of_queries(
     with django_assert_max_num_queries(40):
         assert client.post(f"/assessments/attempts/{attempt.pk}/submit/").status_code == 302
     assert services.combined_score(list(Attempt.objects.all()), "highest") is not None
+
+
+def test_one_question_per_page(cast):
+    client, _course, _quiz, attempt = _start(
+        cast, make_questions(cast.instructor, 3), one_per_page=True
+    )
+    first = client.get(f"/assessments/attempts/{attempt.pk}/").content.decode()
+    assert "Question 1 of 3" in first and 'data-slot="1"' in first and 'data-slot="2"' not in first
+    response = client.post(
+        f"/assessments/attempts/{attempt.pk}/save/", {"s1-shown": "1", "s1-choice": "c2", "go": "2"}
+    )
+    assert response["Location"] == f"/assessments/attempts/{attempt.pk}/?page=2"
+    second = client.get(response["Location"]).content.decode()
+    assert 'data-slot="2"' in second and 'data-slot="1"' not in second
+    assert Answer.objects.get(attempt=attempt, slot=1).response == {"choice": "c2"}
+    # A page out of range shows the nearest one.
+    assert (
+        'data-slot="3"'
+        in client.get(f"/assessments/attempts/{attempt.pk}/?page=9").content.decode()
+    )

@@ -63,6 +63,11 @@ class ContentForm(forms.Form):
     shuffle_choices = forms.BooleanField(
         label=gettext_lazy("Shuffle choices"), required=False, initial=True
     )
+    one_per_page = forms.BooleanField(
+        label=gettext_lazy("One question per page"),
+        required=False,
+        help_text=gettext_lazy("Otherwise every question is on one page."),
+    )
     time_limit = forms.IntegerField(
         label=gettext_lazy("Time limit (minutes)"),
         required=False,
@@ -148,6 +153,7 @@ def settings_of(content: dict[str, Any]) -> dict[str, Any]:
         "draw_count": int(content.get("draw_count") or 0),
         "shuffle_questions": bool(content.get("shuffle_questions")),
         "shuffle_choices": bool(content.get("shuffle_choices", True)),
+        "one_per_page": bool(content.get("one_per_page")),
         "time_limit": int(content["time_limit"]) if content.get("time_limit") else None,
         "attempts_allowed": int(content.get("attempts_allowed") or 0),
         "grading": grading if grading in dict(GRADING_METHODS) else "highest",
