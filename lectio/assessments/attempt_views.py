@@ -287,6 +287,8 @@ def result(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
             if "feedback" in shown:
                 item["feedback"] = version.general_feedback
+                item["choice_feedback"] = _choice_feedback(version.data, answer.feedback)
+                item["comment"] = answer.manual_comment
             reviewed.append(item)
     return render(
         request,
@@ -318,3 +320,10 @@ def _describe(kind: str, data: dict[str, Any], response: dict[str, Any]) -> str:
         return " → ".join(str(items.get(i, "")) for i in response.get("order") or [])
     parts = response.get("matches") or response.get("gaps") or {}
     return "; ".join(f"{key}: {value}" for key, value in parts.items())
+
+
+def _choice_feedback(data: dict[str, Any], ids: list[str]) -> list[str]:
+    """The feedback of the choices or answers the grade named (sanitised HTML)."""
+    items = list(data.get("choices", [])) + list(data.get("answers", []))
+    by_id = {str(item.get("id")): item.get("feedback") for item in items}
+    return [text for i in ids if (text := by_id.get(str(i)))]

@@ -223,3 +223,11 @@ def test_one_question_per_page(cast):
         'data-slot="3"'
         in client.get(f"/assessments/attempts/{attempt.pk}/?page=9").content.decode()
     )
+
+
+def test_the_review_shows_the_feedback_of_the_picked_choice(cast):
+    client, _course, _quiz, attempt = _start(cast, review_after_attempt=["score", "feedback"])
+    client.post(f"/assessments/attempts/{attempt.pk}/save/", {"s1-shown": "1", "s1-choice": "c2"})
+    client.post(f"/assessments/attempts/{attempt.pk}/submit/")
+    text = client.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
+    assert "Never ignore it." in text and "Right: security must know." not in text

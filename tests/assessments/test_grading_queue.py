@@ -74,3 +74,13 @@ def test_a_mark_out_of_range_changes_nothing(cast):
     )
     assert Answer.objects.get(pk=answer.pk).manual_fraction is None
     assert Attempt.objects.get(pk=attempt.pk).needs_grading
+
+
+def test_the_learner_sees_the_graders_comment_when_feedback_is_shown(cast):
+    _enrollment, _quiz, attempt = _essay_submitted(cast, review_after_attempt=["score", "feedback"])
+    answer = Answer.objects.get(attempt=attempt)
+    services.grade_answer(answer, fraction=0.5, comment="Name a control too.", by=cast.instructor)
+    text = (
+        client_for(cast.learner).get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
+    )
+    assert "Name a control too." in text and "Your score: 50%" in text
