@@ -205,6 +205,10 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
     "assignments.reminders": {"task": "lectio.assignments.tasks.send_reminders", "every": 3600},
     "assignments.digests": {"task": "lectio.assignments.tasks.send_digests", "every": 86400},
     "reports.scheduled": {"task": "lectio.reports.tasks.send_reports", "every": 86400},
+    "assessments.expired_attempts": {
+        "task": "lectio.assessments.tasks.submit_expired_attempts",
+        "every": 60,
+    },
     "notifications.send_due": {
         "task": "lectio.notifications.tasks.send_due_messages",
         "every": 60,

@@ -6,7 +6,7 @@ from typing import TextIO
 from lectio.accounts.models import User
 from lectio.assessments import services
 from lectio.assessments.formats import gift
-from lectio.assessments.models import Question
+from lectio.assessments.models import Category, Question
 
 BANK = """
 $CATEGORY: $course$/top/Information Security/Phishing
@@ -112,3 +112,37 @@ def populate(out: TextIO) -> None:
         tags=["fire"],
     )
     out.write(f"Question bank: {Question.objects.count()} questions.\n")
+    _add_quizzes(instructor)
+
+
+def _add_quizzes(instructor: User | None) -> None:
+    """Each published demo course ends with a quiz drawn from the bank (republished now,\n    unless media added to its draft are still processing)."""
+    from lectio.catalog import services as catalog
+    from lectio.catalog.models import Course
+
+    root = Category.objects.filter(parent=None).order_by("pk").first()
+    if root is None or instructor is None:
+        return
+    for course in Course.objects.live():
+        if course.lessons.filter(kind="quiz").exists():
+            continue
+        check = catalog.add_module(course, title="Check your understanding")
+        quiz = catalog.add_lesson(check, title="Final quiz", kind_name="quiz")
+        catalog.update_lesson(
+            quiz,
+            content={
+                "draw_category": root.pk,
+                "draw_count": 3,
+                "shuffle_questions": True,
+                "shuffle_choices": True,
+                "time_limit": 10,
+                "attempts_allowed": 3,
+                "grading": "highest",
+                "passing_score": 70,
+                "review_after_attempt": ["score"],
+                "review_after_last": ["score", "answers", "feedback"],
+            },
+        )
+        # A course whose new media are still processing is published later, quiz included.
+        if not catalog.publish_problems(course):
+            catalog.publish_course(course, by=instructor, notes="Final quiz")

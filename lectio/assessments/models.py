@@ -214,3 +214,83 @@ def in_tree_order(categories: "Iterable[Category]") -> list[Category]:
             children.get(category.pk, []), key=lambda c: c.name.casefold(), reverse=True
         )
     return ordered
+
+
+class Attempt(models.Model):
+    """One try at a quiz lesson. The questions (their versions) and the order of their
+    choices are drawn when it starts and never change; the deadline is kept here, on
+    the server, and what the browser says about time is never trusted."""
+
+    enrollment = models.ForeignKey(
+        "learning.Enrollment", on_delete=models.CASCADE, related_name="+"
+    )
+    lesson_id = models.PositiveIntegerField()  # a catalog Lesson; the outline is the truth
+    number = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    auto_submitted = models.BooleanField(default=False)
+    needs_grading = models.BooleanField(default=False)
+    score = models.FloatField(null=True, blank=True)  # percent, once graded
+    passed = models.BooleanField(null=True)
+    # The quiz settings the attempt started with (later edits do not move its rules).
+    settings: models.JSONField[Any] = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["enrollment", "lesson_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson_id", "number"], name="uniq_attempt_number"
+            ),
+            # At most one open attempt per learner and quiz: a second start resumes it.
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson_id"],
+                condition=models.Q(submitted_at=None),
+                name="uniq_open_attempt",
+            ),
+        ]
+        indexes = [
+            # The expiry task: open attempts whose deadline has passed.
+            models.Index(
+                fields=["deadline"],
+                condition=models.Q(submitted_at=None),
+                name="attempt_open_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}/{self.lesson_id} #{self.number}"
+
+    def is_open(self) -> bool:
+        return self.submitted_at is None
+
+    def expired(self, at: Any) -> bool:
+        return self.submitted_at is None and self.deadline is not None and at >= self.deadline
+
+
+class Answer(models.Model):
+    """One slot of an attempt: the question version shown there, its choice order, and
+    what the learner answered (saved as they go)."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    slot = models.PositiveSmallIntegerField()  # 1, 2, … in the order shown
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    # The ids of the choices (or items, prompts) in the order this attempt shows them.
+    order: models.JSONField[Any] = models.JSONField(default=list, blank=True)
+    response: models.JSONField[Any] = models.JSONField(null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    fraction = models.FloatField(null=True, blank=True)  # None: not graded (yet)
+    feedback: models.JSONField[Any] = models.JSONField(default=list, blank=True)
+    manual_fraction = models.FloatField(null=True, blank=True)
+    manual_comment = models.TextField(blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "slot"]
+        constraints = [models.UniqueConstraint(fields=["attempt", "slot"], name="uniq_answer_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} / {self.slot}"

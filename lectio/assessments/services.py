@@ -1,19 +1,37 @@
-"""Every write to question banks: categories, questions and their versions."""
+"""Every write to question banks (categories, questions and their versions) and to quiz
+attempts (start, autosave, submit, expiry)."""
 
+import contextlib
+import math
+import random
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lectio.accounts.models import User
 from lectio.assessments import grading
-from lectio.assessments.models import Category, Question, QuestionType, QuestionVersion, Tag
+from lectio.assessments.models import (
+    Answer,
+    Attempt,
+    Category,
+    Question,
+    QuestionType,
+    QuestionVersion,
+    Tag,
+)
 from lectio.assessments.qtypes import QuestionDataError
+from lectio.catalog.kinds import quiz as quiz_kind
 from lectio.catalog.sanitize import clean_html
+from lectio.learning import services as learning
+from lectio.learning.models import Enrollment
 
 
 @transaction.atomic
@@ -191,3 +209,284 @@ def move_category(category: Category, new_parent: Category | None) -> None:
         category.parent = new_parent
         category.save(update_fields=["parent"])
         category.refresh_from_db()
+
+
+# Quiz attempts ---------------------------------------------------------------------------
+
+
+class AttemptRefused(Exception):
+    """Why an attempt cannot start, or an answer cannot be saved; ``status`` is the HTTP
+    status a view answers with. Nothing was written."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def quiz_lesson(enrollment: Enrollment, lesson_id: int, at: datetime) -> dict[str, Any]:
+    """The published quiz lesson when the learner may work on it now, else AttemptRefused."""
+    try:
+        lesson = learning.lesson_open_to(enrollment, lesson_id, at)
+    except learning.ProgressRefused as refused:
+        raise AttemptRefused(str(refused), refused.status) from None
+    if lesson["kind"] != "quiz":
+        raise AttemptRefused(_("This lesson is not a quiz."), 404)
+    return lesson
+
+
+def _draw(settings_: dict[str, Any], rng: random.Random) -> list[QuestionVersion]:
+    """The question versions of a new attempt, in the order shown: the fixed questions,
+    then those drawn from the category (never one already fixed). Two or three queries,
+    whatever the size of the bank."""
+    fixed = settings_["question_ids"]
+    chosen: list[int] = list(fixed)
+    if settings_["draw_category"] and settings_["draw_count"]:
+        category = Category.objects.filter(pk=settings_["draw_category"]).first()
+        if category is not None:
+            pool = list(
+                Question.objects.filter(
+                    category__path__startswith=category.path, current_version__isnull=False
+                )
+                .exclude(pk__in=fixed)
+                .values_list("pk", flat=True)
+            )
+            chosen += rng.sample(pool, min(settings_["draw_count"], len(pool)))
+    versions = {
+        q.pk: q.current_version
+        for q in Question.objects.filter(pk__in=chosen).select_related("current_version")
+        if q.current_version is not None
+    }
+    drawn = [versions[pk] for pk in chosen if pk in versions]
+    if settings_["shuffle_questions"]:
+        rng.shuffle(drawn)
+    return drawn
+
+
+def _choice_order(version: QuestionVersion, shuffle: bool, rng: random.Random) -> list[str]:
+    """The ids of what this attempt lists (choices, matching prompts), shuffled when the
+    quiz and the question both allow it."""
+    view = grading.public_view(version.type, version.data)
+    items = view.get("choices") or view.get("prompts") or []
+    ids = [str(item["id"]) for item in items]
+    if shuffle and view.get("shuffle", True):
+        rng.shuffle(ids)
+    return ids
+
+
+def _refuse_start(attempts: list[Attempt], settings_: dict[str, Any], at: datetime) -> None:
+    allowed = settings_["attempts_allowed"]
+    if allowed and len(attempts) >= allowed:
+        raise AttemptRefused(_("You have used all your attempts at this quiz."), 409)
+    last = attempts[-1] if attempts else None
+    if last is not None and last.submitted_at and settings_["wait_minutes"]:
+        ready = last.submitted_at + timedelta(minutes=settings_["wait_minutes"])
+        if at < ready:
+            minutes = math.ceil((ready - at).total_seconds() / 60)
+            raise AttemptRefused(
+                ngettext(
+                    "You can start another attempt in %(count)d minute.",
+                    "You can start another attempt in %(count)d minutes.",
+                    minutes,
+                )
+                % {"count": minutes},
+                409,
+            )
+
+
+@transaction.atomic
+def start_attempt(
+    enrollment: Enrollment,
+    lesson_id: int,
+    *,
+    at: datetime | None = None,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """A new attempt at a quiz lesson, its questions and choice orders drawn now.
+
+    Refused (AttemptRefused) while another attempt is open (resume that one), when the
+    attempts are used up, before the wait between attempts has passed, or when the lesson
+    is not open to the learner. An open attempt past its deadline is submitted first."""
+    at = at or timezone.now()
+    rng = rng or random.SystemRandom()
+    lesson = quiz_lesson(enrollment, lesson_id, at)
+    settings_ = quiz_kind.settings_of(lesson["content"])
+    # Starts of one learner's attempts are serialised on their enrolment row.
+    Enrollment.objects.select_for_update(of=("self",)).filter(pk=enrollment.pk).get()
+    attempts = list(Attempt.objects.filter(enrollment=enrollment, lesson_id=lesson_id))
+    open_attempt = next((a for a in attempts if a.submitted_at is None), None)
+    if open_attempt is not None:
+        if not open_attempt.expired(at):
+            raise AttemptRefused(
+                _("You have an attempt in progress: resume it instead of starting another."), 409
+            )
+        submit_attempt(open_attempt, at=at, auto=True)
+    _refuse_start(attempts, settings_, at)
+    versions = _draw(settings_, rng)
+    if not versions:
+        raise AttemptRefused(_("This quiz has no questions yet."), 409)
+    attempt = Attempt.objects.create(
+        enrollment=enrollment,
+        lesson_id=lesson_id,
+        number=max((a.number for a in attempts), default=0) + 1,
+        started_at=at,
+        deadline=at + timedelta(minutes=settings_["time_limit"])
+        if settings_["time_limit"]
+        else None,
+        settings=settings_,
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            attempt=attempt,
+            slot=slot,
+            version=version,
+            order=_choice_order(version, settings_["shuffle_choices"], rng),
+        )
+        for slot, version in enumerate(versions, start=1)
+    )
+    learning.open_lesson(enrollment, lesson_id, at=at)
+    return attempt
+
+
+@transaction.atomic
+def save_answers(
+    attempt: Attempt, responses: dict[int, Any], *, at: datetime | None = None
+) -> list[Answer]:
+    """Store the learner's responses by slot, as they give them. Refused, with nothing
+    changed, for a submitted attempt, after the deadline, or for a slot the attempt does
+    not have. The caller has checked the attempt is the learner's own."""
+    at = at or timezone.now()
+    locked = Attempt.objects.select_for_update(of=("self",)).get(pk=attempt.pk)
+    if locked.submitted_at is not None:
+        raise AttemptRefused(_("This attempt has been submitted; answers cannot change."), 409)
+    if locked.expired(at):
+        raise AttemptRefused(_("The time for this attempt is up; the answer was not saved."), 409)
+    answers = {a.slot: a for a in Answer.objects.filter(attempt=locked, slot__in=responses)}
+    if set(responses) - set(answers):
+        raise AttemptRefused(_("That question is not part of this attempt."), 400)
+    for slot, response in responses.items():
+        answers[slot].response, answers[slot].saved_at = response, at
+    Answer.objects.bulk_update(answers.values(), ["response", "saved_at"])
+    return list(answers.values())
+
+
+def _attempt_score(answers: list[Answer]) -> float | None:
+    """Percent of the marks, or None while an answer waits for a person to grade it."""
+    total = sum(float(a.version.default_mark) for a in answers)
+    fractions = [
+        a.manual_fraction if a.manual_fraction is not None else a.fraction for a in answers
+    ]
+    if any(f is None for f in fractions):
+        return None
+    if not total:
+        return 0.0
+    earned = sum(
+        float(a.version.default_mark) * (f or 0.0) for a, f in zip(answers, fractions, strict=True)
+    )
+    return round(100 * earned / total, 2)
+
+
+def combined_score(attempts: list[Attempt], method: str) -> float | None:
+    """The quiz's score across graded attempts by its grading method."""
+    scores = [a.score for a in sorted(attempts, key=lambda a: a.number) if a.score is not None]
+    if not scores:
+        return None
+    if method == "last":
+        return scores[-1]
+    if method == "average":
+        return round(sum(scores) / len(scores), 2)
+    return max(scores)
+
+
+def _passes(score: float, settings_: dict[str, Any]) -> bool:
+    passing = settings_["passing_score"]
+    return passing is None or score >= passing
+
+
+@transaction.atomic
+def submit_attempt(attempt: Attempt, *, at: datetime | None = None, auto: bool = False) -> Attempt:
+    """Grade what was saved and close the attempt; then the quiz's result across attempts
+    goes to the learner's progress. Submitting twice changes nothing. ``auto``: the time
+    ran out (the learner's next visit or the periodic task), so the attempt is closed at
+    its deadline."""
+    at = at or timezone.now()
+    locked = Attempt.objects.select_for_update(of=("self",)).get(pk=attempt.pk)
+    if locked.submitted_at is not None:
+        return locked
+    answers = list(Answer.objects.filter(attempt=locked).select_related("version"))
+    for answer in answers:
+        result = grading.grade(answer.version.type, answer.version.data, answer.response or {})
+        answer.fraction, answer.feedback = result.fraction, list(result.feedback)
+    Answer.objects.bulk_update(answers, ["fraction", "feedback"])
+    locked.submitted_at = min(at, locked.deadline) if auto and locked.deadline else at
+    locked.auto_submitted = auto
+    locked.score = _attempt_score(answers)
+    locked.needs_grading = locked.score is None
+    locked.passed = None if locked.score is None else _passes(locked.score, locked.settings)
+    locked.save(
+        update_fields=["submitted_at", "auto_submitted", "score", "needs_grading", "passed"]
+    )
+    _record_result(locked, at)
+    return locked
+
+
+def _record_result(attempt: Attempt, at: datetime) -> None:
+    attempts = list(
+        Attempt.objects.filter(enrollment_id=attempt.enrollment_id, lesson_id=attempt.lesson_id)
+    )
+    score = combined_score(attempts, attempt.settings["grading"])
+    if score is None:
+        return
+    enrollment = Enrollment.objects.select_related("course").get(pk=attempt.enrollment_id)
+    # The access window may have closed (or the lesson left the course) meanwhile: the
+    # attempt is kept and graded; there is no progress to move.
+    with contextlib.suppress(learning.ProgressRefused):
+        learning.record_quiz_result(
+            enrollment,
+            attempt.lesson_id,
+            score=score,
+            passed=_passes(score, attempt.settings),
+            at=at,
+        )
+
+
+def submit_expired(*, at: datetime | None = None, limit: int = 500) -> int:
+    """Submit open attempts whose deadline has passed, with what was saved."""
+    at = at or timezone.now()
+    due = list(
+        Attempt.objects.filter(submitted_at=None, deadline__lte=at).order_by("deadline")[:limit]
+    )
+    for attempt in due:
+        submit_attempt(attempt, at=at, auto=True)
+    return len(due)
+
+
+@transaction.atomic
+def grade_answer(
+    answer: Answer,
+    *,
+    fraction: float,
+    comment: str,
+    by: User,
+    at: datetime | None = None,
+) -> Attempt:
+    """A person's grade for an answer that waits for one (an essay). When the attempt has
+    no more such answers, it gets its score, and the quiz result moves the learner's
+    progress like any submit."""
+    at = at or timezone.now()
+    attempt = Attempt.objects.select_for_update(of=("self",)).get(pk=answer.attempt_id)
+    if attempt.submitted_at is None:
+        raise AttemptRefused(_("This attempt has not been submitted yet."), 409)
+    if not 0 <= fraction <= 1:
+        raise AttemptRefused(_("The mark must be between 0 and 100%."), 400)
+    answers = list(Answer.objects.filter(attempt=attempt).select_related("version"))
+    graded = next(a for a in answers if a.pk == answer.pk)
+    graded.manual_fraction, graded.manual_comment = fraction, comment.strip()[:5000]
+    graded.graded_by, graded.graded_at = by, at
+    graded.save(update_fields=["manual_fraction", "manual_comment", "graded_by", "graded_at"])
+    attempt.score = _attempt_score(answers)
+    attempt.needs_grading = attempt.score is None
+    attempt.passed = None if attempt.score is None else _passes(attempt.score, attempt.settings)
+    attempt.save(update_fields=["score", "needs_grading", "passed"])
+    if attempt.score is not None:
+        _record_result(attempt, at)
+    return attempt

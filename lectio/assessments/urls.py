@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lectio.assessments import views
+from lectio.assessments import attempt_views, grading_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -10,4 +10,11 @@ urlpatterns = [
     path("questions/<int:pk>/", views.question, name="question"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("quiz/<slug:slug>/<int:lesson_id>/", attempt_views.quiz, name="quiz"),
+    path("attempts/<int:pk>/", attempt_views.attempt, name="attempt"),
+    path("attempts/<int:pk>/save/", attempt_views.save, name="save"),
+    path("attempts/<int:pk>/submit/", attempt_views.submit, name="submit"),
+    path("attempts/<int:pk>/result/", attempt_views.result, name="result"),
+    path("grading/", grading_views.queue, name="grading"),
+    path("grading/<int:pk>/", grading_views.grade, name="grade"),
 ]

@@ -1,4 +1,5 @@
-"""Demo courses: three published courses of text pages with a quiz placeholder each, and
+"""Demo courses: three published courses of text pages (the assessments demo adds a quiz
+to each), and
 the "Compliance Essentials" programme made of them.
 
 Videos, the PDF handbook and the slide deck arrive with the media pipeline (assets)."""
@@ -141,8 +142,6 @@ def populate(out: TextIO) -> None:
             for title, body in pages:
                 lesson = services.add_lesson(module, title=title, kind_name="page")
                 services.update_lesson(lesson, content={"body": body})
-        check = services.add_module(course, title="Check your understanding")
-        services.add_lesson(check, title="Final quiz", kind_name="quiz")
         services.publish_course(course, by=instructor, notes="First release")
         created += 1
     out.write(f"Courses: {created} published.\n")

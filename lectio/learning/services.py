@@ -334,6 +334,12 @@ def _open_lesson_or_refuse(enrollment: Enrollment, lesson_id: int, at: datetime)
     return lesson
 
 
+def lesson_open_to(enrollment: Enrollment, lesson_id: int, at: datetime) -> dict[str, Any]:
+    """The published lesson when the learner may work on it now, else ProgressRefused:
+    for other apps (a quiz attempt starts only in an open lesson)."""
+    return _open_lesson_or_refuse(enrollment, lesson_id, at)
+
+
 def _save_progress(
     enrollment: Enrollment, progress: LessonProgress, at: datetime, *, complete: bool
 ) -> None:
@@ -411,6 +417,26 @@ def attest(
         )
     _save_progress(enrollment, progress, at, complete=True)
     return evidence
+
+
+@transaction.atomic
+def record_quiz_result(
+    enrollment: Enrollment, lesson_id: int, *, score: float, passed: bool, at: datetime
+) -> LessonProgress:
+    """A quiz lesson's result (already combined across attempts by its grading method):
+    the score is kept as the lesson's percent, and the lesson completes once passed.
+    The assessments app calls this when an attempt is submitted or graded; it decides
+    what "passed" means, this only records it through the shared step."""
+    lesson = _open_lesson_or_refuse(enrollment, lesson_id, at)
+    if lesson["kind"] != "quiz":
+        raise ProgressRefused(_("This lesson is not a quiz."), 400)
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        enrollment=enrollment, lesson_id=lesson_id, defaults={"opened_at": at, "last_report_at": at}
+    )
+    if progress.status != LessonProgress.Status.COMPLETED:
+        progress.percent = max(0, min(100, round(score)))
+    _save_progress(enrollment, progress, at, complete=passed)
+    return progress
 
 
 def _ip_or_none(value: str | None) -> str | None:

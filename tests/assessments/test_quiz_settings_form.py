@@ -1,0 +1,46 @@
+"""The author's quiz settings, through the lesson form."""
+
+from lectio.assessments.services import category_path
+from lectio.catalog import services as catalog
+from tests.assessments.quizzes import make_questions
+from tests.helpers import client_for, make_course
+
+
+def test_an_author_picks_questions_by_category_and_number(cast):
+    fire = category_path(["Safety", "Fire"])
+    fixed = make_questions(cast.instructor, 2)
+    course = make_course(cast.instructor, pages=1, publish=False)
+    lesson = catalog.add_lesson(course.modules.get(), title="Final quiz", kind_name="quiz")
+    client = client_for(cast.instructor)
+    page = client.get(f"/author/lessons/{lesson.pk}/").content.decode()
+    assert f'<option value="{fire.pk}">— Fire</option>' in page
+    response = client.post(
+        f"/author/lessons/{lesson.pk}/",
+        {
+            "lesson-title": "Final quiz",
+            "lesson-required": "on",
+            "content-question_ids": f"{fixed[0].pk}, {fixed[1].pk}",
+            "content-draw_category": str(fire.pk),
+            "content-draw_count": "3",
+            "content-shuffle_questions": "on",
+            "content-time_limit": "20",
+            "content-attempts_allowed": "2",
+            "content-grading": "average",
+            "content-passing_score": "75",
+            "content-wait_minutes": "60",
+            "content-review_after_attempt": ["score"],
+            "content-review_after_last": ["score", "answers"],
+            "content-instructions": "<p>Good luck</p><script>x</script>",
+        },
+    )
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    content = lesson.content
+    assert content["question_ids"] == [fixed[0].pk, fixed[1].pk]
+    assert (content["draw_category"], content["draw_count"], content["grading"]) == (
+        fire.pk,
+        3,
+        "average",
+    )
+    assert content["instructions"] == "<p>Good luck</p>"
+    assert catalog.publish_problems(course) == []
