@@ -70,7 +70,9 @@ def quiz(request: AuthenticatedRequest, slug: str, lesson_id: int) -> HttpRespon
             {"course": course, "error": refused.message},
             status=refused.status,
         )
-    attempts = list(Attempt.objects.filter(enrollment=enrollment, lesson_id=lesson_id))
+    attempts = list(
+        Attempt.objects.filter(enrollment=enrollment, lesson_id=lesson_id, cycle=enrollment.cycle)
+    )
     open_attempt = next((a for a in attempts if a.submitted_at is None), None)
     if open_attempt is not None and open_attempt.expired(now):
         services.submit_attempt(open_attempt, at=now, auto=True)

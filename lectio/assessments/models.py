@@ -226,6 +226,8 @@ class Attempt(models.Model):
     )
     lesson_id = models.PositiveIntegerField()  # a catalog Lesson; the outline is the truth
     number = models.PositiveIntegerField()
+    # The enrolment's recertification cycle: a new cycle starts with all attempts again.
+    cycle = models.PositiveSmallIntegerField(default=1)
     started_at = models.DateTimeField()
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -312,8 +312,10 @@ def start_attempt(
     settings_ = quiz_kind.settings_of(lesson["content"])
     # Starts of one learner's attempts are serialised on their enrolment row.
     Enrollment.objects.select_for_update(of=("self",)).filter(pk=enrollment.pk).get()
-    attempts = list(Attempt.objects.filter(enrollment=enrollment, lesson_id=lesson_id))
-    open_attempt = next((a for a in attempts if a.submitted_at is None), None)
+    earlier = list(Attempt.objects.filter(enrollment=enrollment, lesson_id=lesson_id))
+    # Attempts of earlier recertification cycles stay on record but count no more.
+    attempts = [a for a in earlier if a.cycle == enrollment.cycle]
+    open_attempt = next((a for a in earlier if a.submitted_at is None), None)
     if open_attempt is not None:
         if not open_attempt.expired(at):
             raise AttemptRefused(
@@ -327,7 +329,8 @@ def start_attempt(
     attempt = Attempt.objects.create(
         enrollment=enrollment,
         lesson_id=lesson_id,
-        number=max((a.number for a in attempts), default=0) + 1,
+        number=max((a.number for a in earlier), default=0) + 1,
+        cycle=enrollment.cycle,
         started_at=at,
         deadline=at + timedelta(minutes=settings_["time_limit"])
         if settings_["time_limit"]
@@ -431,7 +434,9 @@ def submit_attempt(attempt: Attempt, *, at: datetime | None = None, auto: bool =
 
 def _record_result(attempt: Attempt, at: datetime) -> None:
     attempts = list(
-        Attempt.objects.filter(enrollment_id=attempt.enrollment_id, lesson_id=attempt.lesson_id)
+        Attempt.objects.filter(
+            enrollment_id=attempt.enrollment_id, lesson_id=attempt.lesson_id, cycle=attempt.cycle
+        )
     )
     score = combined_score(attempts, attempt.settings["grading"])
     if score is None:

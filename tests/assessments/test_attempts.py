@@ -104,6 +104,20 @@ def test_starting_is_refused_when_attempts_are_used_up(cast):
         services.start_attempt(enrollment, quiz.pk, at=T0 + timedelta(days=1))
 
 
+def test_a_recertification_cycle_gives_the_attempts_again(cast):
+    from lectio.learning import cycles
+
+    _course, enrollment, quiz = make_quiz(
+        cast, make_questions(cast.instructor, 1), attempts_allowed=1
+    )
+    services.submit_attempt(services.start_attempt(enrollment, quiz.pk, at=T0), at=T0)
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=T0)
+    renewed = cycles.start_new_cycle(enrollment, at=T0 + timedelta(days=1))
+    second = services.start_attempt(renewed, quiz.pk, at=T0 + timedelta(days=1))
+    assert (second.number, second.cycle) == (2, 2)
+    assert Attempt.objects.filter(cycle=1).count() == 1  # the first cycle's stays on record
+
+
 def test_starting_waits_for_the_time_between_attempts(cast):
     _course, enrollment, quiz = make_quiz(cast, make_questions(cast.instructor, 1), wait_minutes=30)
     services.submit_attempt(services.start_attempt(enrollment, quiz.pk, at=T0), at=T0)
