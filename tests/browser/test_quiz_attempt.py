@@ -55,6 +55,9 @@ def test_a_learner_answers_reloads_finds_the_answer_kept_and_submits(new_page, t
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.get_by_text("Suspicious e-mail 1?")).to_be_visible()
     expect(page.locator("[data-countdown]")).to_contain_text(":")
+    # htmx wires the autosave when the document has loaded: a slow machine may show the
+    # page before that, and a person that quick would have to press Save.
+    page.wait_for_load_state("load")
 
     # Answer the first question: saved as given (htmx), no button pressed.
     page.locator("[data-slot='1']").get_by_label("Report it to security").check()
