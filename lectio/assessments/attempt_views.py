@@ -94,6 +94,7 @@ def quiz(request: AuthenticatedRequest, slug: str, lesson_id: int) -> HttpRespon
         {
             "course": course,
             "lesson": lesson,
+            "lesson_id": lesson_id,
             "settings": settings_,
             "attempts": attempts,
             "open_attempt": open_attempt,

@@ -296,3 +296,48 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} / {self.slot}"
+
+
+class AuditEntryIsImmutable(Exception):
+    """An audit entry, once written, is never changed."""
+
+
+class GradeAudit(models.Model):
+    """One change to a submitted attempt's grade made after submit: a regrade with a
+    corrected answer key (or a fixed grader) or a manual override. Written once, never
+    edited: the record of who changed a score, when, from what to what, and why."""
+
+    class Kind(models.TextChoices):
+        REGRADE = "regrade", _("Regrade")
+        OVERRIDE = "override", _("Manual override")
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="audit")
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="audit")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # Regrades with a new answer key: the version graded before and the one used now.
+    from_version = models.ForeignKey(
+        QuestionVersion, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_version = models.ForeignKey(
+        QuestionVersion, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    old_fraction = models.FloatField(null=True)
+    new_fraction = models.FloatField(null=True)
+    old_score = models.FloatField(null=True)  # the attempt's percent before and after
+    new_score = models.FloatField(null=True)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["attempt", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.attempt_id}/{self.answer_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditEntryIsImmutable(str(self))
+        super().save(*args, **kwargs)

@@ -22,6 +22,7 @@ from lectio.assessments.models import (
     Answer,
     Attempt,
     Category,
+    GradeAudit,
     Question,
     QuestionType,
     QuestionVersion,
@@ -494,4 +495,134 @@ def grade_answer(
     attempt.save(update_fields=["score", "needs_grading", "passed"])
     if attempt.score is not None:
         _record_result(attempt, at)
+    return attempt
+
+
+def _rescore(attempt: Attempt, answers: list[Answer], at: datetime) -> None:
+    """The attempt's score, pass/fail and the learner's result again, from its answers."""
+    attempt.score = _attempt_score(answers)
+    attempt.needs_grading = attempt.score is None
+    attempt.passed = None if attempt.score is None else _passes(attempt.score, attempt.settings)
+    attempt.save(update_fields=["score", "needs_grading", "passed"])
+    if attempt.score is not None:
+        _record_result(attempt, at)
+
+
+def _required_reason(reason: str) -> str:
+    reason = reason.strip()[:2000]
+    if not reason:
+        raise AttemptRefused(_("Give a reason for the change."), 400)
+    return reason
+
+
+@transaction.atomic
+def regrade_question(
+    question: Question,
+    *,
+    lesson_id: int,
+    by: User,
+    reason: str,
+    in_place: bool = False,
+    at: datetime | None = None,
+) -> int:
+    """Grade again the submitted attempts of a quiz lesson that showed this question.
+
+    By default (a corrected answer key) the answers that showed an older version are
+    graded against the question's current version, and point at it from then on. With
+    ``in_place`` (a grading fix) every answer is graded again against the version it
+    showed. Manual marks stay in force. Each attempt's score, pass/fail and the
+    learner's result are recomputed; every answer whose mark or version changed gets an
+    audit entry. Returns the number of attempts whose score changed."""
+    at = at or timezone.now()
+    reason = _required_reason(reason)
+    current = question.current_version
+    assert current is not None
+    touched = Answer.objects.filter(
+        attempt__lesson_id=lesson_id,
+        attempt__submitted_at__isnull=False,
+        version__question=question,
+    )
+    if not in_place:
+        touched = touched.exclude(version=current)
+    attempt_ids = set(touched.values_list("attempt_id", flat=True))
+    attempts = list(Attempt.objects.select_for_update().filter(pk__in=attempt_ids).order_by("pk"))
+    by_attempt: dict[int, list[Answer]] = {}
+    for answer in Answer.objects.filter(attempt_id__in=attempt_ids).select_related("version"):
+        by_attempt.setdefault(answer.attempt_id, []).append(answer)
+    changed = 0
+    entries: list[GradeAudit] = []
+    for attempt in attempts:
+        answers = by_attempt.get(attempt.pk, [])
+        old_score = attempt.score
+        moved: list[tuple[Answer, QuestionVersion, float | None]] = []
+        for answer in answers:
+            if answer.version.question_id != question.pk:
+                continue
+            if not in_place and answer.version_id == current.pk:
+                continue
+            old_version, old_fraction = answer.version, answer.fraction
+            version = answer.version if in_place else current
+            result = grading.grade(version.type, version.data, answer.response or {})
+            answer.version, answer.fraction = version, result.fraction
+            answer.feedback = list(result.feedback)
+            answer.save(update_fields=["version", "fraction", "feedback"])
+            if old_fraction != answer.fraction or old_version.pk != version.pk:
+                moved.append((answer, old_version, old_fraction))
+        if not moved:
+            continue
+        _rescore(attempt, answers, at)
+        changed += attempt.score != old_score
+        entries += [
+            GradeAudit(
+                attempt=attempt,
+                answer=answer,
+                kind=GradeAudit.Kind.REGRADE,
+                from_version=old_version,
+                to_version=answer.version,
+                old_fraction=old_fraction,
+                new_fraction=answer.fraction,
+                old_score=old_score,
+                new_score=attempt.score,
+                reason=reason,
+                by=by,
+                at=at,
+            )
+            for answer, old_version, old_fraction in moved
+        ]
+    GradeAudit.objects.bulk_create(entries)
+    return changed
+
+
+@transaction.atomic
+def override_answer(
+    answer: Answer, *, fraction: float, reason: str, by: User, at: datetime | None = None
+) -> Attempt:
+    """An instructor's mark for an answer of a submitted attempt, whatever the automatic
+    grade said, with the reason on record. The attempt and the learner's result follow."""
+    at = at or timezone.now()
+    reason = _required_reason(reason)
+    if not 0 <= fraction <= 1:
+        raise AttemptRefused(_("The mark must be between 0 and 100%."), 400)
+    attempt = Attempt.objects.select_for_update(of=("self",)).get(pk=answer.attempt_id)
+    if attempt.submitted_at is None:
+        raise AttemptRefused(_("This attempt has not been submitted yet."), 409)
+    answers = list(Answer.objects.filter(attempt=attempt).select_related("version"))
+    target = next(a for a in answers if a.pk == answer.pk)
+    old_fraction = target.manual_fraction if target.manual_fraction is not None else target.fraction
+    old_score = attempt.score
+    target.manual_fraction, target.graded_by, target.graded_at = fraction, by, at
+    target.save(update_fields=["manual_fraction", "graded_by", "graded_at"])
+    _rescore(attempt, answers, at)
+    GradeAudit.objects.create(
+        attempt=attempt,
+        answer=target,
+        kind=GradeAudit.Kind.OVERRIDE,
+        old_fraction=old_fraction,
+        new_fraction=fraction,
+        old_score=old_score,
+        new_score=attempt.score,
+        reason=reason,
+        by=by,
+        at=at,
+    )
     return attempt

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lectio.assessments import attempt_views, grading_views, views
+from lectio.assessments import analytics_views, attempt_views, grading_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -17,4 +17,12 @@ urlpatterns = [
     path("attempts/<int:pk>/result/", attempt_views.result, name="result"),
     path("grading/", grading_views.queue, name="grading"),
     path("grading/<int:pk>/", grading_views.grade, name="grade"),
+    path("lessons/<int:lesson_id>/analytics/", analytics_views.quiz_analytics, name="analytics"),
+    path(
+        "lessons/<int:lesson_id>/questions/<int:question_id>/regrade/",
+        analytics_views.regrade,
+        name="regrade",
+    ),
+    path("attempts/<int:pk>/review/", analytics_views.attempt_review, name="attempt_review"),
+    path("answers/<int:pk>/override/", analytics_views.override, name="override"),
 ]
