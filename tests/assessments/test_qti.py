@@ -210,6 +210,11 @@ def test_a_broken_zip_is_refused():
         qti.parse(qti.pack(b"PK\x03\x04 truncated"))
 
 
+def test_a_text_file_posing_as_a_package_is_refused():
+    with pytest.raises(FileProblem, match="not a valid zip"):
+        qti.parse(qti.ZIP_PREFIX + "not base64!")
+
+
 def test_too_many_files_are_refused(monkeypatch):
     monkeypatch.setattr(qti, "MAX_MEMBERS", 2)
     with pytest.raises(FileProblem, match="more than 2 files"):

@@ -8,6 +8,7 @@ Every other interaction, several block interactions in one item, template variab
 response-processing templates Lectio cannot follow are listed by name and reason."""
 
 import base64
+import binascii
 import io
 import posixpath
 import re
@@ -609,7 +610,11 @@ def parse_package(data: bytes) -> list[Item]:
 
 def parse(text: str) -> list[Item]:
     if text.startswith(ZIP_PREFIX):
-        return parse_package(base64.b64decode(text.removeprefix(ZIP_PREFIX)))
+        try:
+            data = base64.b64decode(text.removeprefix(ZIP_PREFIX), validate=True)
+        except binascii.Error as exc:
+            raise FileProblem(_("The package is not a valid zip file.")) from exc
+        return parse_package(data)
     root = read_tree(text.encode("utf-8"))
     if root.tag != "assessmentItem":
         raise FileProblem(
