@@ -52,11 +52,12 @@ test: setup system-deps
 
 ## lint: ruff (with Django and time-zone rules), formatting, mypy --strict with django-stubs
 ## bench: the benchmarks in bench/ (transcoding speed; learners under load; the compliance
-## matrix, reports and exports for a 10,000-person team)
+## matrix, reports and exports for a 10,000-person team; quiz attempts under load)
 bench: setup
 	$(BIN)/python bench/transcode.py --seconds 60
 	$(BIN)/python bench/learner_load.py --learners 50 --seconds 30
 	$(BIN)/python bench/compliance.py --people 10000 --courses 20
+	$(BIN)/python bench/quiz_load.py --learners 64 --concurrency 16
 
 lint: setup
 	$(BIN)/ruff check .

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lectio.accounts.models import User
 from lectio.assessments import grading, services
-from lectio.assessments.formats import FileProblem, Item, aiken, gift, moodle_xml
+from lectio.assessments.formats import FileProblem, Item, aiken, gift, moodle_xml, qti
 from lectio.assessments.models import Category, QuestionImport
 from lectio.assessments.qtypes import QuestionDataError
 from lectio.catalog.sanitize import ALLOWED_TAGS, clean_html
@@ -23,10 +23,11 @@ PARSERS: dict[str, Callable[[str], list[Item]]] = {
     QuestionImport.Format.GIFT: gift.parse,
     QuestionImport.Format.AIKEN: aiken.parse,
     QuestionImport.Format.MOODLE_XML: moodle_xml.parse,
+    QuestionImport.Format.QTI: qti.parse,
 }
 DEFAULT_CATEGORY = "Imported"
 
-__all__ = ["FileProblem", "Preview", "apply", "check", "decode"]
+__all__ = ["FileProblem", "Preview", "apply", "check", "decode", "read_upload"]
 
 
 @dataclass
@@ -67,6 +68,14 @@ def decode(data: bytes) -> str:
     if not text.strip():
         raise FileProblem(_("The file is empty."))
     return text
+
+
+def read_upload(format: str, data: bytes) -> str:
+    """The text to keep for an uploaded file: a QTI package (a zip) is kept base64-encoded
+    and unpacked, checked, at every preview; everything else must be UTF-8 text."""
+    if format == QuestionImport.Format.QTI and data.startswith(b"PK"):
+        return qti.pack(data)
+    return decode(data)
 
 
 _TAG_NAME = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9]*)")

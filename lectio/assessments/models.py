@@ -160,13 +160,15 @@ class QuestionVersion(models.Model):
 
 
 class QuestionImport(models.Model):
-    """A GIFT, Aiken or Moodle XML file: checked and previewed first, applied only when
-    every question in it can be imported. Kept as the record of who imported what."""
+    """A GIFT, Aiken, Moodle XML or QTI 2.1 file (a QTI package kept base64-encoded):
+    checked and previewed first, applied only when every question in it can be imported.
+    Kept as the record of who imported what."""
 
     class Format(models.TextChoices):
         GIFT = "gift", _("GIFT")
         AIKEN = "aiken", _("Aiken")
         MOODLE_XML = "moodle_xml", _("Moodle XML")
+        QTI = "qti", _("IMS QTI 2.1")
 
     class Status(models.TextChoices):
         CHECKED = "checked", _("Checked")

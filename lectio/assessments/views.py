@@ -104,7 +104,7 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            text = imports.decode(upload.read())
+            text = imports.read_upload(form.cleaned_data["format"], upload.read())
         except imports.FileProblem as exc:
             problem = str(exc)
         else:
