@@ -1,0 +1,152 @@
+"""The question editor: one form per question type, read from and written back to the
+type's data. Each type's own ``clean()`` decides what is valid; this module only turns
+form fields into data (and data into fields) so the same checks apply as on import.
+
+Types the editor covers are listed in ``EDITABLE``; the others are imported only."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.http import QueryDict
+
+# Blank choice rows offered beyond the existing ones, so the form works without script.
+BLANK_ROWS = 3
+EDITABLE = ("single", "multiple", "truefalse", "essay")
+CHOICE_TYPES = ("single", "multiple")
+
+
+def other_languages() -> list[tuple[str, str]]:
+    return [(code, str(name)) for code, name in settings.LANGUAGES if code != "en"]
+
+
+def choice_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The choices as form rows, then a few blank ones."""
+    rows = [
+        {
+            "id": c["id"],
+            "text": c["text"],
+            "fraction": f"{c['fraction']:g}",
+            "feedback": c["feedback"],
+        }
+        for c in data.get("choices", [])
+    ]
+    rows += [{"id": "", "text": "", "fraction": "", "feedback": ""} for _ in range(BLANK_ROWS)]
+    return rows
+
+
+def rows_from_post(post: QueryDict) -> list[dict[str, Any]]:
+    """The rows as posted (kept on the page when the form is refused)."""
+    count = _int(post.get("rows"), 0)
+    rows = []
+    for index in range(min(count, 100)):
+        row = {
+            key: post.get(f"choice-{index}-{key}", "").strip()
+            for key in ("id", "text", "fraction", "feedback")
+        }
+        rows.append(row)
+    return rows
+
+
+def data_from_post(type_name: str, post: QueryDict) -> dict[str, Any]:
+    """The type's data from the posted fields, before the type's ``clean()``."""
+    if type_name in CHOICE_TYPES:
+        choices = []
+        for row in rows_from_post(post):
+            if not (row["text"] or row["fraction"] or row["feedback"]):
+                continue  # a blank row
+            choice: dict[str, Any] = {
+                "text": row["text"],
+                "fraction": row["fraction"] or "0",
+                "feedback": row["feedback"],
+            }
+            if row["id"]:
+                choice["id"] = row["id"]
+            choices.append(choice)
+        data: dict[str, Any] = {"choices": choices, "shuffle": post.get("shuffle") == "on"}
+        if type_name == "multiple":
+            data["scoring"] = post.get("scoring", "partial")
+        return data
+    if type_name == "truefalse":
+        answer = {"true": True, "false": False}.get(post.get("answer", ""))
+        return {
+            "answer": answer,
+            "feedback_true": post.get("feedback_true", ""),
+            "feedback_false": post.get("feedback_false", ""),
+        }
+    if type_name == "essay":
+        return {"rubric": post.get("rubric", ""), "min_words": post.get("min_words", "0")}
+    return {}
+
+
+def translations_from_post(post: QueryDict, ids: list[str]) -> dict[str, Any]:
+    """{language: {prompt, feedback, texts}} for the languages given any text."""
+    result: dict[str, Any] = {}
+    for code, _name in other_languages():
+        entry = {
+            "prompt": post.get(f"tr-{code}-prompt", "").strip(),
+            "feedback": post.get(f"tr-{code}-feedback", "").strip(),
+            "texts": {
+                i: post.get(f"tr-{code}-text-{i}", "").strip()
+                for i in ids
+                if post.get(f"tr-{code}-text-{i}", "").strip()
+            },
+        }
+        if entry["prompt"] or entry["feedback"] or entry["texts"]:
+            result[code] = entry
+    return result
+
+
+def mark_from_post(post: QueryDict) -> Decimal | None:
+    try:
+        return Decimal(post.get("default_mark", "1").strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def tags_from_post(post: QueryDict) -> list[str]:
+    return [name.strip() for name in post.get("tags", "").split(",") if name.strip()]
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return default
+
+
+SIMPLE_FIELDS = (
+    "prompt",
+    "name",
+    "general_feedback",
+    "default_mark",
+    "tags",
+    "scoring",
+    "answer",
+    "feedback_true",
+    "feedback_false",
+    "rubric",
+    "min_words",
+)
+
+
+def initial_values(version: Any, question: Any) -> dict[str, Any]:
+    """The simple fields of the form from the current version (or the defaults)."""
+    if version is None:
+        return {"default_mark": "1", "shuffle": True, "scoring": "partial", "min_words": "0"}
+    data = version.data
+    answer = data.get("answer")
+    return {
+        "prompt": version.prompt,
+        "name": version.name,
+        "general_feedback": version.general_feedback,
+        "default_mark": f"{version.default_mark:g}",
+        "tags": ", ".join(t.name for t in question.tags.order_by("name")),
+        "shuffle": data.get("shuffle", True),
+        "scoring": data.get("scoring", "partial"),
+        "answer": "" if answer is None else ("true" if answer else "false"),
+        "feedback_true": data.get("feedback_true", ""),
+        "feedback_false": data.get("feedback_false", ""),
+        "rubric": data.get("rubric", ""),
+        "min_words": str(data.get("min_words", 0)),
+    }
