@@ -12,16 +12,20 @@ from django.http import QueryDict
 
 # Blank choice rows offered beyond the existing ones, so the form works without script.
 BLANK_ROWS = 3
-EDITABLE = ("single", "multiple", "truefalse", "essay")
+EDITABLE = ("single", "multiple", "truefalse", "short", "numeric", "essay")
+# Types whose data is a list of rows of text, fraction and feedback.
 CHOICE_TYPES = ("single", "multiple")
+ROW_TYPES = (*CHOICE_TYPES, "short")
 
 
 def other_languages() -> list[tuple[str, str]]:
     return [(code, str(name)) for code, name in settings.LANGUAGES if code != "en"]
 
 
-def choice_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The choices as form rows, then a few blank ones."""
+def choice_rows(type_name: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The choices (or accepted answers) as form rows, then a few blank ones."""
+    if type_name not in ROW_TYPES:
+        return []
     rows = [
         {
             "id": c["id"],
@@ -29,7 +33,7 @@ def choice_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
             "fraction": f"{c['fraction']:g}",
             "feedback": c["feedback"],
         }
-        for c in data.get("choices", [])
+        for c in data.get("choices", data.get("answers", []))
     ]
     rows += [{"id": "", "text": "", "fraction": "", "feedback": ""} for _ in range(BLANK_ROWS)]
     return rows
@@ -48,9 +52,67 @@ def rows_from_post(post: QueryDict) -> list[dict[str, Any]]:
     return rows
 
 
+NUMERIC_KEYS = ("id", "value", "tolerance", "fraction", "feedback")
+UNIT_KEYS = ("unit", "multiplier")
+
+
+def numeric_rows(
+    type_name: str, data: dict[str, Any]
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """A numeric question's accepted values and units as form rows, then blank ones."""
+    if type_name != "numeric":
+        return [], []
+    answers = [
+        {
+            "id": str(a["id"]),
+            "value": f"{a['value']:g}",
+            "tolerance": f"{a['tolerance']:g}",
+            "fraction": f"{a['fraction']:g}",
+            "feedback": a["feedback"],
+        }
+        for a in data.get("answers", [])
+    ]
+    answers += [dict.fromkeys(NUMERIC_KEYS, "") for _ in range(BLANK_ROWS)]
+    units = [
+        {"unit": u["unit"], "multiplier": f"{u['multiplier']:g}"} for u in data.get("units", [])
+    ]
+    units += [dict.fromkeys(UNIT_KEYS, "") for _ in range(BLANK_ROWS)]
+    return answers, units
+
+
+def posted_rows(post: QueryDict, prefix: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
+    count = _int(post.get(f"{prefix}-rows"), 0)
+    return [
+        {key: post.get(f"{prefix}-{index}-{key}", "").strip() for key in keys}
+        for index in range(min(count, 100))
+    ]
+
+
+def _numeric_data(post: QueryDict) -> dict[str, Any]:
+    answers = []
+    for row in posted_rows(post, "answer", NUMERIC_KEYS):
+        if not any(row[key] for key in NUMERIC_KEYS if key != "id"):
+            continue  # a blank row
+        answer: dict[str, Any] = {
+            "value": row["value"],
+            "tolerance": row["tolerance"] or "0",
+            "fraction": row["fraction"] or "1",
+            "feedback": row["feedback"],
+        }
+        if row["id"]:
+            answer["id"] = row["id"]
+        answers.append(answer)
+    units = [
+        {"unit": row["unit"], "multiplier": row["multiplier"] or "1"}
+        for row in posted_rows(post, "unit", UNIT_KEYS)
+        if row["unit"] or row["multiplier"]
+    ]
+    return {"answers": answers, "units": units, "unit_required": post.get("unit_required") == "on"}
+
+
 def data_from_post(type_name: str, post: QueryDict) -> dict[str, Any]:
     """The type's data from the posted fields, before the type's ``clean()``."""
-    if type_name in CHOICE_TYPES:
+    if type_name in ROW_TYPES:
         choices = []
         for row in rows_from_post(post):
             if not (row["text"] or row["fraction"] or row["feedback"]):
@@ -63,10 +125,14 @@ def data_from_post(type_name: str, post: QueryDict) -> dict[str, Any]:
             if row["id"]:
                 choice["id"] = row["id"]
             choices.append(choice)
+        if type_name == "short":
+            return {"answers": choices, "case_sensitive": post.get("case_sensitive") == "on"}
         data: dict[str, Any] = {"choices": choices, "shuffle": post.get("shuffle") == "on"}
         if type_name == "multiple":
             data["scoring"] = post.get("scoring", "partial")
         return data
+    if type_name == "numeric":
+        return _numeric_data(post)
     if type_name == "truefalse":
         answer = {"true": True, "false": False}.get(post.get("answer", ""))
         return {
@@ -143,6 +209,8 @@ def initial_values(version: Any, question: Any) -> dict[str, Any]:
         "default_mark": f"{version.default_mark:g}",
         "tags": ", ".join(t.name for t in question.tags.order_by("name")),
         "shuffle": data.get("shuffle", True),
+        "case_sensitive": data.get("case_sensitive", False),
+        "unit_required": data.get("unit_required", False),
         "scoring": data.get("scoring", "partial"),
         "answer": "" if answer is None else ("true" if answer else "false"),
         "feedback_true": data.get("feedback_true", ""),

@@ -218,7 +218,12 @@ def _editor(
                 return redirect("assessments:question", pk=question.pk)
             except QuestionDataError as error:
                 problems = error.problems
-    rows = editor.rows_from_post(post) if post else editor.choice_rows(current)
+    rows = editor.rows_from_post(post) if post else editor.choice_rows(type_name, current)
+    if post:
+        numeric_rows = editor.posted_rows(post, "answer", editor.NUMERIC_KEYS)
+        unit_rows = editor.posted_rows(post, "unit", editor.UNIT_KEYS)
+    else:
+        numeric_rows, unit_rows = editor.numeric_rows(type_name, current)
     translations = version.translations if version is not None else {}
     languages = []
     for code, name in editor.other_languages():
@@ -237,6 +242,8 @@ def _editor(
     if post:
         values: dict[str, Any] = {key: post.get(key, "") for key in editor.SIMPLE_FIELDS}
         values["shuffle"] = post.get("shuffle") == "on"
+        values["case_sensitive"] = post.get("case_sensitive") == "on"
+        values["unit_required"] = post.get("unit_required") == "on"
     else:
         values = editor.initial_values(version, question)
     ancestors = Category.objects.filter(pk__in=category.ancestor_ids()).order_by("depth")
@@ -251,6 +258,8 @@ def _editor(
             "type_label": QuestionType(type_name).label,
             "problems": problems,
             "rows": rows,
+            "numeric_rows": numeric_rows,
+            "unit_rows": unit_rows,
             "values": values,
             "languages": languages,
         },

@@ -37,6 +37,27 @@ VALID = {
         [("Gloves", "0.5", "Yes."), ("Goggles", "0.5", "Yes."), ("Sandals", "-1", "No.")],
         scoring="partial",
     ),
+    "short": choice_post(
+        [("Ankara", "1", "Yes."), ("Ank*", "0.5", "Nearly.")],
+        prompt="<p>The capital of Türkiye?</p>",
+        case_sensitive="on",
+    ),
+    "numeric": {
+        "prompt": "<p>How many centimetres in a metre?</p>",
+        "answer-rows": "3",
+        "answer-0-value": "100",
+        "answer-0-tolerance": "0.5",
+        "answer-0-fraction": "1",
+        "answer-0-feedback": "Right.",
+        "answer-1-value": "10",
+        "answer-1-fraction": "0",
+        "unit-rows": "3",
+        "unit-0-unit": "cm",
+        "unit-0-multiplier": "1",
+        "unit-1-unit": "m",
+        "unit-1-multiplier": "0.01",
+        "default_mark": "1",
+    },
     "truefalse": {
         "prompt": "<p>Water is wet.</p>",
         "answer": "true",
@@ -60,6 +81,16 @@ INVALID = {
     "multiple": (
         choice_post([("Gloves", "0.5", ""), ("Goggles", "0.2", "")], scoring="partial"),
         "they must add up to 100%",
+    ),
+    "short": (choice_post([("Ankara", "0.5", "")]), "No answer is fully correct"),
+    "numeric": (
+        {
+            "prompt": "<p>How many?</p>",
+            "answer-rows": "1",
+            "answer-0-value": "a hundred",
+            "default_mark": "1",
+        },
+        "Answer 1: the value is not a number.",
     ),
     "truefalse": ({"prompt": "<p>Water is wet.</p>", "default_mark": "1"}, "true or false"),
     "essay": ({"prompt": "   ", "default_mark": "1"}, "The question has no text."),
@@ -91,6 +122,15 @@ def test_it_creates_a_question(cast, fire, type_name):
         assert version.data["answer"] is True
     if type_name == "essay":
         assert version.data["min_words"] == 50
+    if type_name == "numeric":
+        assert [(a["value"], a["tolerance"]) for a in version.data["answers"]] == [
+            (100, 0.5),
+            (10, 0),
+        ]
+        assert [u["unit"] for u in version.data["units"]] == ["cm", "m"]
+    if type_name == "short":
+        assert [a["text"] for a in version.data["answers"]] == ["Ankara", "Ank*"]
+        assert version.data["case_sensitive"] is True
 
 
 @pytest.mark.parametrize("type_name", list(VALID))
