@@ -12,14 +12,26 @@ from django.http import QueryDict
 
 # Blank choice rows offered beyond the existing ones, so the form works without script.
 BLANK_ROWS = 3
-EDITABLE = ("single", "multiple", "truefalse", "short", "numeric", "essay")
+EDITABLE = (
+    "single",
+    "multiple",
+    "truefalse",
+    "short",
+    "numeric",
+    "matching",
+    "ordering",
+    "essay",
+)
 # Types whose data is a list of rows of text, fraction and feedback.
 CHOICE_TYPES = ("single", "multiple")
 ROW_TYPES = (*CHOICE_TYPES, "short")
 
 
 def other_languages() -> list[tuple[str, str]]:
-    return [(code, str(name)) for code, name in settings.LANGUAGES if code != "en"]
+    """The languages a question can be translated into: all but the original one."""
+    return [
+        (code, str(name)) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+    ]
 
 
 def choice_rows(type_name: str, data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -110,6 +122,47 @@ def _numeric_data(post: QueryDict) -> dict[str, Any]:
     return {"answers": answers, "units": units, "unit_required": post.get("unit_required") == "on"}
 
 
+ITEM_KEYS = ("id", "text")
+PAIR_KEYS = ("id", "prompt", "answer")
+
+
+def list_rows(
+    type_name: str, data: dict[str, Any]
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Ordering items (in the right order) and matching pairs as rows, then blank ones."""
+    items = [{"id": str(i["id"]), "text": i["text"]} for i in data.get("items", [])]
+    pairs = [
+        {"id": str(p["id"]), "prompt": p["prompt"], "answer": p["answer"]}
+        for p in data.get("pairs", [])
+    ]
+    if type_name == "ordering":
+        return items + [dict.fromkeys(ITEM_KEYS, "") for _ in range(BLANK_ROWS)], []
+    if type_name == "matching":
+        return [], pairs + [dict.fromkeys(PAIR_KEYS, "") for _ in range(BLANK_ROWS)]
+    return [], []
+
+
+def translatable(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(id, original text) of what a learner sees besides the prompt: choices, ordering
+    items, matching prompts."""
+    texts = [(str(c["id"]), c["text"]) for c in data.get("choices", [])]
+    texts += [(str(i["id"]), i["text"]) for i in data.get("items", [])]
+    texts += [(str(p["id"]), p["prompt"]) for p in data.get("pairs", [])]
+    return texts
+
+
+def _with_ids(rows: list[dict[str, str]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    result = []
+    for row in rows:
+        if not any(row[key] for key in keys if key != "id"):
+            continue  # a blank row
+        entry: dict[str, Any] = {key: row[key] for key in keys if key != "id"}
+        if row["id"]:
+            entry["id"] = row["id"]
+        result.append(entry)
+    return result
+
+
 def data_from_post(type_name: str, post: QueryDict) -> dict[str, Any]:
     """The type's data from the posted fields, before the type's ``clean()``."""
     if type_name in ROW_TYPES:
@@ -133,6 +186,17 @@ def data_from_post(type_name: str, post: QueryDict) -> dict[str, Any]:
         return data
     if type_name == "numeric":
         return _numeric_data(post)
+    if type_name == "ordering":
+        return {
+            "items": _with_ids(posted_rows(post, "item", ITEM_KEYS), ITEM_KEYS),
+            "scoring": post.get("scoring", "partial"),
+        }
+    if type_name == "matching":
+        return {
+            "pairs": _with_ids(posted_rows(post, "pair", PAIR_KEYS), PAIR_KEYS),
+            "distractors": post.get("distractors", "").splitlines(),
+            "shuffle": post.get("shuffle") == "on",
+        }
     if type_name == "truefalse":
         answer = {"true": True, "false": False}.get(post.get("answer", ""))
         return {
@@ -193,6 +257,7 @@ SIMPLE_FIELDS = (
     "feedback_false",
     "rubric",
     "min_words",
+    "distractors",
 )
 
 
@@ -216,5 +281,6 @@ def initial_values(version: Any, question: Any) -> dict[str, Any]:
         "feedback_true": data.get("feedback_true", ""),
         "feedback_false": data.get("feedback_false", ""),
         "rubric": data.get("rubric", ""),
+        "distractors": "\n".join(data.get("distractors", [])),
         "min_words": str(data.get("min_words", 0)),
     }

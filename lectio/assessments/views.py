@@ -182,7 +182,7 @@ def _editor(
     own reasons and changes nothing."""
     version = question.current_version if question is not None else None
     current = version.data if version is not None else {}
-    ids = [str(c["id"]) for c in current.get("choices", [])]
+    ids = [i for i, _text in editor.translatable(current)]
     problems: list[str] = []
     post = request.POST
     if request.method == "POST":
@@ -224,6 +224,11 @@ def _editor(
         unit_rows = editor.posted_rows(post, "unit", editor.UNIT_KEYS)
     else:
         numeric_rows, unit_rows = editor.numeric_rows(type_name, current)
+    if post:
+        item_rows = editor.posted_rows(post, "item", editor.ITEM_KEYS)
+        pair_rows = editor.posted_rows(post, "pair", editor.PAIR_KEYS)
+    else:
+        item_rows, pair_rows = editor.list_rows(type_name, current)
     translations = version.translations if version is not None else {}
     languages = []
     for code, name in editor.other_languages():
@@ -260,6 +265,8 @@ def _editor(
             "rows": rows,
             "numeric_rows": numeric_rows,
             "unit_rows": unit_rows,
+            "item_rows": item_rows,
+            "pair_rows": pair_rows,
             "values": values,
             "languages": languages,
         },

@@ -58,6 +58,26 @@ VALID = {
         "unit-1-multiplier": "0.01",
         "default_mark": "1",
     },
+    "ordering": {
+        "prompt": "<p>Put in order.</p>",
+        "item-rows": "4",
+        "item-0-text": "Raise the alarm",
+        "item-1-text": "Leave",
+        "item-2-text": "Report",
+        "scoring": "all_or_nothing",
+        "default_mark": "1",
+    },
+    "matching": {
+        "prompt": "<p>Match.</p>",
+        "pair-rows": "3",
+        "pair-0-prompt": "Fire",
+        "pair-0-answer": "Extinguisher",
+        "pair-1-prompt": "Cut",
+        "pair-1-answer": "Bandage",
+        "distractors": "Umbrella\nKite",
+        "shuffle": "on",
+        "default_mark": "1",
+    },
     "truefalse": {
         "prompt": "<p>Water is wet.</p>",
         "answer": "true",
@@ -91,6 +111,21 @@ INVALID = {
             "default_mark": "1",
         },
         "Answer 1: the value is not a number.",
+    ),
+    "ordering": (
+        {"prompt": "<p>Order.</p>", "item-rows": "2", "item-0-text": "Only one"},
+        "Give at least two items to put in order.",
+    ),
+    "matching": (
+        {
+            "prompt": "<p>Match.</p>",
+            "pair-rows": "2",
+            "pair-0-prompt": "Fire",
+            "pair-0-answer": "Extinguisher",
+            "pair-1-prompt": "Cut",
+            "default_mark": "1",
+        },
+        "Pair 2 has no answer.",
     ),
     "truefalse": ({"prompt": "<p>Water is wet.</p>", "default_mark": "1"}, "true or false"),
     "essay": ({"prompt": "   ", "default_mark": "1"}, "The question has no text."),
@@ -128,6 +163,12 @@ def test_it_creates_a_question(cast, fire, type_name):
             (10, 0),
         ]
         assert [u["unit"] for u in version.data["units"]] == ["cm", "m"]
+    if type_name == "ordering":
+        assert [i["text"] for i in version.data["items"]] == ["Raise the alarm", "Leave", "Report"]
+        assert version.data["scoring"] == "all_or_nothing"
+    if type_name == "matching":
+        assert [p["answer"] for p in version.data["pairs"]] == ["Extinguisher", "Bandage"]
+        assert version.data["distractors"] == ["Umbrella", "Kite"]
     if type_name == "short":
         assert [a["text"] for a in version.data["answers"]] == ["Ankara", "Ank*"]
         assert version.data["case_sensitive"] is True
