@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("My certificates"), reverse("certificates:mine")))
         if permissions.is_instructor(user):
             items.append((_("Authoring"), reverse("authoring:home")))
+            # By URL name: accounts does not import assessments.
+            items.append((_("Question bank"), reverse("assessments:bank")))
         if permissions.can_view_people(user):
             items += [
                 (_("Compliance"), reverse("assignments:team")),

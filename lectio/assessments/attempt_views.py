@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -118,14 +119,34 @@ def _question(answer: Answer) -> dict[str, Any]:
     if version.type == "ordering":
         order = response.get("order") or [i["id"] for i in view["items"]]
         view["positions"] = {item_id: n for n, item_id in enumerate(order, start=1)}
+    prompt = _translate(version.translations, view, version.prompt, get_language())
     return {
         "slot": answer.slot,
         "type": version.type,
-        "prompt": version.prompt,
+        "prompt": prompt,
         "view": view,
         "response": response,
         "answered": _answered(response),
     }
+
+
+def _translate(
+    translations: dict[str, Any], view: dict[str, Any], prompt: str, language: str | None
+) -> str:
+    """The learner's own language where the question has a translation: the prompt is
+    returned, the texts of the choices (matching prompts, ordering items) replaced in
+    ``view``; anything untranslated stays as written. Grading and statistics use ids, so
+    they stay on the one question."""
+    entry = translations.get((language or "").split("-")[0]) if translations else None
+    if not entry:
+        return prompt
+    texts = entry.get("texts") or {}
+    for key in ("choices", "prompts", "items"):
+        for item in view.get(key, []):
+            text = texts.get(str(item.get("id")))
+            if text:
+                item["text"] = text
+    return str(entry.get("prompt") or prompt)
 
 
 def _answered(response: dict[str, Any]) -> bool:

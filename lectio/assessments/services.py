@@ -192,6 +192,11 @@ def revise_question(question: Question, *, by: User | None, **changes: Any) -> Q
     return version
 
 
+def set_tags(question: Question, names: Iterable[str]) -> None:
+    """The question's tags, replaced (tags belong to the question, not to a version)."""
+    question.tags.set(_tags(names))
+
+
 def move_category(category: Category, new_parent: Category | None) -> None:
     """Re-root a category and its subtree (one UPDATE for the paths)."""
     from django.db.models import Value

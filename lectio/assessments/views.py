@@ -1,20 +1,31 @@
 """The question bank pages for instructors and administrators."""
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from lectio.accounts.permissions import AuthenticatedRequest
-from lectio.assessments import exports, imports
+from lectio.assessments import editor, exports, imports, services
 from lectio.assessments.forms import ExportForm, ImportForm
-from lectio.assessments.models import Category, Question, QuestionImport, Tag, in_tree_order
+from lectio.assessments.models import (
+    Category,
+    Question,
+    QuestionImport,
+    QuestionType,
+    Tag,
+    in_tree_order,
+)
 from lectio.assessments.permissions import can_manage_questions, requires
+from lectio.assessments.qtypes import QuestionDataError
 
 QUESTIONS_PER_PAGE = 50
 
@@ -70,7 +81,15 @@ def question(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/question.html",
-        {"question": question, "versions": versions, "ancestors": ancestors},
+        {
+            "question": question,
+            "versions": versions,
+            "ancestors": ancestors,
+            "editable": any(
+                v.pk == question.current_version_id and v.type in editor.EDITABLE
+                for v, _d, _t in versions
+            ),
+        },
     )
 
 
@@ -150,3 +169,135 @@ def import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return render(request, "assessments/import_preview.html", context)
     context["preview"] = preview
     return render(request, "assessments/import_preview.html", context)
+
+
+def _editor(
+    request: AuthenticatedRequest,
+    category: Category,
+    question: Question | None,
+    type_name: str,
+) -> HttpResponse:
+    """The editor for one question (new when ``question`` is None): GET shows the form,
+    POST saves a new question or a new version, or shows the form again with the type's
+    own reasons and changes nothing."""
+    version = question.current_version if question is not None else None
+    current = version.data if version is not None else {}
+    ids = [i for i, _text in editor.translatable(current)]
+    problems: list[str] = []
+    post = request.POST
+    if request.method == "POST":
+        mark = editor.mark_from_post(post)
+        fields: dict[str, Any] = {
+            "prompt": post.get("prompt", ""),
+            "data": editor.data_from_post(type_name, post),
+            "name": post.get("name", ""),
+            "general_feedback": post.get("general_feedback", ""),
+            "translations": editor.translations_from_post(post, ids),
+        }
+        if mark is None:
+            problems.append(_("The default mark must be a number."))
+        else:
+            try:
+                if question is None:
+                    question = services.create_question(
+                        category=category,
+                        type=type_name,
+                        by=request.user,
+                        default_mark=mark,
+                        tags=editor.tags_from_post(post),
+                        **fields,
+                    )
+                    messages.success(request, _("Question created."))
+                else:
+                    with transaction.atomic():
+                        services.revise_question(
+                            question, by=request.user, default_mark=mark, **fields
+                        )
+                        services.set_tags(question, editor.tags_from_post(post))
+                    messages.success(request, _("Saved as a new version."))
+                return redirect("assessments:question", pk=question.pk)
+            except QuestionDataError as error:
+                problems = error.problems
+    rows = editor.rows_from_post(post) if post else editor.choice_rows(type_name, current)
+    if post:
+        numeric_rows = editor.posted_rows(post, "answer", editor.NUMERIC_KEYS)
+        unit_rows = editor.posted_rows(post, "unit", editor.UNIT_KEYS)
+    else:
+        numeric_rows, unit_rows = editor.numeric_rows(type_name, current)
+    if post:
+        item_rows = editor.posted_rows(post, "item", editor.ITEM_KEYS)
+        pair_rows = editor.posted_rows(post, "pair", editor.PAIR_KEYS)
+    else:
+        item_rows, pair_rows = editor.list_rows(type_name, current)
+    translations = version.translations if version is not None else {}
+    languages = []
+    for code, name in editor.other_languages():
+        entry = translations.get(code, {})
+        texts = entry.get("texts", {})
+        if post:
+            entry = {
+                "prompt": post.get(f"tr-{code}-prompt", ""),
+                "feedback": post.get(f"tr-{code}-feedback", ""),
+            }
+            texts = {i: post.get(f"tr-{code}-text-{i}", "") for i in ids}
+        choices = [
+            (c["id"], c["text"], texts.get(str(c["id"]), "")) for c in current.get("choices", [])
+        ]
+        languages.append({"code": code, "name": name, "entry": entry, "choices": choices})
+    if post:
+        values: dict[str, Any] = {key: post.get(key, "") for key in editor.SIMPLE_FIELDS}
+        values["shuffle"] = post.get("shuffle") == "on"
+        values["case_sensitive"] = post.get("case_sensitive") == "on"
+        values["unit_required"] = post.get("unit_required") == "on"
+    else:
+        values = editor.initial_values(version, question)
+    ancestors = Category.objects.filter(pk__in=category.ancestor_ids()).order_by("depth")
+    return render(
+        request,
+        "assessments/edit.html",
+        {
+            "category": category,
+            "ancestors": ancestors,
+            "question": question,
+            "type": type_name,
+            "type_label": QuestionType(type_name).label,
+            "problems": problems,
+            "rows": rows,
+            "numeric_rows": numeric_rows,
+            "unit_rows": unit_rows,
+            "item_rows": item_rows,
+            "pair_rows": pair_rows,
+            "values": values,
+            "languages": languages,
+        },
+        status=400 if problems else 200,
+    )
+
+
+@requires(can_manage_questions)
+@require_http_methods(["GET", "POST"])
+def new_question(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Pick a type, then the type's form."""
+    category = get_object_or_404(Category, pk=pk)
+    type_name = request.GET.get("type", "")
+    if type_name not in editor.EDITABLE:
+        ancestors = Category.objects.filter(pk__in=category.ancestor_ids()).order_by("depth")
+        types = [(t, QuestionType(t).label) for t in editor.EDITABLE]
+        return render(
+            request,
+            "assessments/new_question.html",
+            {"category": category, "ancestors": ancestors, "types": types},
+        )
+    return _editor(request, category, None, type_name)
+
+
+@requires(can_manage_questions)
+@require_http_methods(["GET", "POST"])
+def edit_question(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(
+        Question.objects.select_related("category", "current_version"), pk=pk
+    )
+    version = question.current_version
+    if version is None or version.type not in editor.EDITABLE:
+        raise Http404
+    return _editor(request, question.category, question, version.type)

@@ -1,0 +1,333 @@
+"""The question editor: create and edit per type (an edit is a new version), input the
+type refuses (shown, nothing changed), translations, permissions, query bounds."""
+
+import pytest
+from django.urls import reverse
+
+from lectio.assessments import services
+from lectio.assessments.models import Attempt, Question, QuestionVersion
+from tests.assessments.data import RAW, prompt
+from tests.assessments.quizzes import make_quiz
+from tests.helpers import client_for
+
+
+@pytest.fixture
+def fire(db):
+    return services.create_category(name="Fire")
+
+
+def choice_post(choices, **extra):
+    post = {"rows": str(len(choices) + 1), "prompt": "<p>Pick one.</p>", "default_mark": "2"}
+    for index, (text, fraction, feedback) in enumerate(choices):
+        post[f"choice-{index}-text"] = text
+        post[f"choice-{index}-fraction"] = fraction
+        post[f"choice-{index}-feedback"] = feedback
+    post.update(extra)
+    return post
+
+
+VALID = {
+    "single": choice_post(
+        [("Report it", "1", "Right."), ("Ignore it", "0", "No.")],
+        shuffle="on",
+        general_feedback="<p>Always report.</p>",
+        tags="fire, drills",
+    ),
+    "multiple": choice_post(
+        [("Gloves", "0.5", "Yes."), ("Goggles", "0.5", "Yes."), ("Sandals", "-1", "No.")],
+        scoring="partial",
+    ),
+    "short": choice_post(
+        [("Ankara", "1", "Yes."), ("Ank*", "0.5", "Nearly.")],
+        prompt="<p>The capital of Türkiye?</p>",
+        case_sensitive="on",
+    ),
+    "numeric": {
+        "prompt": "<p>How many centimetres in a metre?</p>",
+        "answer-rows": "3",
+        "answer-0-value": "100",
+        "answer-0-tolerance": "0.5",
+        "answer-0-fraction": "1",
+        "answer-0-feedback": "Right.",
+        "answer-1-value": "10",
+        "answer-1-fraction": "0",
+        "unit-rows": "3",
+        "unit-0-unit": "cm",
+        "unit-0-multiplier": "1",
+        "unit-1-unit": "m",
+        "unit-1-multiplier": "0.01",
+        "default_mark": "1",
+    },
+    "ordering": {
+        "prompt": "<p>Put in order.</p>",
+        "item-rows": "4",
+        "item-0-text": "Raise the alarm",
+        "item-1-text": "Leave",
+        "item-2-text": "Report",
+        "scoring": "all_or_nothing",
+        "default_mark": "1",
+    },
+    "matching": {
+        "prompt": "<p>Match.</p>",
+        "pair-rows": "3",
+        "pair-0-prompt": "Fire",
+        "pair-0-answer": "Extinguisher",
+        "pair-1-prompt": "Cut",
+        "pair-1-answer": "Bandage",
+        "distractors": "Umbrella\nKite",
+        "shuffle": "on",
+        "default_mark": "1",
+    },
+    "truefalse": {
+        "prompt": "<p>Water is wet.</p>",
+        "answer": "true",
+        "feedback_true": "Right.",
+        "feedback_false": "Think again.",
+        "default_mark": "1",
+    },
+    "essay": {
+        "prompt": "<p>Describe a drill.</p>",
+        "rubric": "<p>Mentions the assembly point.</p>",
+        "min_words": "50",
+        "default_mark": "5",
+    },
+}
+
+INVALID = {
+    "single": (
+        choice_post([("Report it", "0.5", ""), ("Ignore it", "0", "")]),
+        "No choice is fully correct",
+    ),
+    "multiple": (
+        choice_post([("Gloves", "0.5", ""), ("Goggles", "0.2", "")], scoring="partial"),
+        "they must add up to 100%",
+    ),
+    "short": (choice_post([("Ankara", "0.5", "")]), "No answer is fully correct"),
+    "numeric": (
+        {
+            "prompt": "<p>How many?</p>",
+            "answer-rows": "1",
+            "answer-0-value": "a hundred",
+            "default_mark": "1",
+        },
+        "Answer 1: the value is not a number.",
+    ),
+    "ordering": (
+        {"prompt": "<p>Order.</p>", "item-rows": "2", "item-0-text": "Only one"},
+        "Give at least two items to put in order.",
+    ),
+    "matching": (
+        {
+            "prompt": "<p>Match.</p>",
+            "pair-rows": "2",
+            "pair-0-prompt": "Fire",
+            "pair-0-answer": "Extinguisher",
+            "pair-1-prompt": "Cut",
+            "default_mark": "1",
+        },
+        "Pair 2 has no answer.",
+    ),
+    "truefalse": ({"prompt": "<p>Water is wet.</p>", "default_mark": "1"}, "true or false"),
+    "essay": ({"prompt": "   ", "default_mark": "1"}, "The question has no text."),
+}
+
+
+def new_url(category, type_name):
+    return reverse("assessments:new_question", args=[category.pk]) + f"?type={type_name}"
+
+
+@pytest.mark.parametrize("type_name", list(VALID))
+def test_it_creates_a_question(cast, fire, type_name):
+    client = client_for(cast.instructor)
+    assert client.get(new_url(fire, type_name)).status_code == 200
+    response = client.post(new_url(fire, type_name), VALID[type_name])
+    question = Question.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:question", args=[question.pk])
+    version = question.current_version
+    assert version.type == type_name and version.number == 1
+    assert version.created_by == cast.instructor
+    if type_name == "single":
+        assert [c["text"] for c in version.data["choices"]] == ["Report it", "Ignore it"]
+        assert version.data["choices"][0]["feedback"] == "Right."
+        assert version.general_feedback == "<p>Always report.</p>"
+        assert sorted(t.name for t in question.tags.all()) == ["drills", "fire"]
+        assert str(version.default_mark) == "2.00"
+    if type_name == "truefalse":
+        assert version.data["answer"] is True
+    if type_name == "essay":
+        assert version.data["min_words"] == 50
+    if type_name == "numeric":
+        assert [(a["value"], a["tolerance"]) for a in version.data["answers"]] == [
+            (100, 0.5),
+            (10, 0),
+        ]
+        assert [u["unit"] for u in version.data["units"]] == ["cm", "m"]
+    if type_name == "ordering":
+        assert [i["text"] for i in version.data["items"]] == ["Raise the alarm", "Leave", "Report"]
+        assert version.data["scoring"] == "all_or_nothing"
+    if type_name == "matching":
+        assert [p["answer"] for p in version.data["pairs"]] == ["Extinguisher", "Bandage"]
+        assert version.data["distractors"] == ["Umbrella", "Kite"]
+    if type_name == "short":
+        assert [a["text"] for a in version.data["answers"]] == ["Ankara", "Ank*"]
+        assert version.data["case_sensitive"] is True
+
+
+@pytest.mark.parametrize("type_name", list(VALID))
+def test_an_edit_makes_a_new_version(cast, fire, type_name):
+    question = services.create_question(
+        category=fire,
+        type=type_name,
+        prompt=prompt(type_name),
+        data=RAW[type_name],
+        by=cast.instructor,
+    )
+    first = question.current_version
+    original = (first.prompt, first.data)
+    client = client_for(cast.admin)
+    page = client.get(reverse("assessments:edit_question", args=[question.pk]))
+    assert page.status_code == 200
+    post = dict(VALID[type_name], prompt="<p>Reworded.</p>")
+    response = client.post(reverse("assessments:edit_question", args=[question.pk]), post)
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.current_version.number == 2
+    assert question.current_version.prompt == "<p>Reworded.</p>"
+    first.refresh_from_db()
+    assert (first.prompt, first.data) == original
+    assert QuestionVersion.objects.filter(question=question).count() == 2
+
+
+@pytest.mark.parametrize("type_name", list(INVALID))
+def test_invalid_input_is_refused_with_the_reason(cast, fire, type_name):
+    client = client_for(cast.instructor)
+    post, message = INVALID[type_name]
+    response = client.post(new_url(fire, type_name), post)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Question.objects.count() == 0
+
+    question = services.create_question(
+        category=fire, type=type_name, prompt=prompt(type_name), data=RAW[type_name], by=None
+    )
+    response = client.post(reverse("assessments:edit_question", args=[question.pk]), post)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert QuestionVersion.objects.filter(question=question).count() == 1
+
+
+def test_the_refused_form_keeps_what_was_typed(cast, fire):
+    post, _message = INVALID["single"]
+    response = client_for(cast.instructor).post(new_url(fire, "single"), post)
+    assert "Report it" in response.content.decode()
+
+
+def test_a_bad_default_mark_is_refused(cast, fire):
+    post = dict(VALID["truefalse"], default_mark="lots")
+    response = client_for(cast.instructor).post(new_url(fire, "truefalse"), post)
+    assert response.status_code == 400
+    assert "The default mark must be a number." in response.content.decode()
+    assert Question.objects.count() == 0
+
+
+def test_the_prompt_is_sanitised(cast, fire):
+    post = dict(VALID["truefalse"], prompt="<p>Wet?</p><script>alert(1)</script>")
+    client_for(cast.instructor).post(new_url(fire, "truefalse"), post)
+    assert "script" not in Question.objects.get().current_version.prompt
+
+
+def test_without_a_type_it_asks_for_one(cast, fire):
+    response = client_for(cast.instructor).get(reverse("assessments:new_question", args=[fire.pk]))
+    assert response.status_code == 200
+    assert 'value="truefalse"' in response.content.decode()
+
+
+def test_types_without_a_form_are_not_editable(cast, fire):
+    question = services.create_question(
+        category=fire, type="cloze", prompt=prompt("cloze"), data=RAW["cloze"], by=None
+    )
+    client = client_for(cast.instructor)
+    assert client.get(reverse("assessments:edit_question", args=[question.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["learner", "manager", "outsider"])
+def test_it_requires_an_instructor_or_administrator(cast, fire, who):
+    question = services.create_question(
+        category=fire, type="single", prompt=prompt("single"), data=RAW["single"], by=None
+    )
+    client = client_for(getattr(cast, who))
+    assert client.get(new_url(fire, "single")).status_code == 403
+    assert client.post(new_url(fire, "single"), VALID["single"]).status_code == 403
+    edit = reverse("assessments:edit_question", args=[question.pk])
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, VALID["single"]).status_code == 403
+    assert Question.objects.count() == 1
+    assert QuestionVersion.objects.count() == 1
+
+
+def test_the_editor_pages_are_bounded(cast, fire, django_assert_max_num_queries):
+    question = services.create_question(
+        category=fire,
+        type="single",
+        prompt=prompt("single"),
+        data=RAW["single"],
+        by=None,
+        tags=["a", "b", "c"],
+    )
+    client = client_for(cast.instructor)
+    with django_assert_max_num_queries(10):
+        assert (
+            client.get(reverse("assessments:edit_question", args=[question.pk])).status_code == 200
+        )
+    with django_assert_max_num_queries(10):
+        assert client.get(new_url(fire, "multiple")).status_code == 200
+
+
+def test_translations_are_saved_and_shown_to_a_turkish_learner(cast, fire):
+    question = services.create_question(
+        category=fire, type="single", prompt=prompt("single"), data=RAW["single"], by=None
+    )
+    ids = [c["id"] for c in question.current_version.data["choices"]]
+    client = client_for(cast.instructor)
+    edit = reverse("assessments:edit_question", args=[question.pk])
+    post = choice_post(
+        [
+            (c["text"], f"{c['fraction']:g}", c["feedback"])
+            for c in question.current_version.data["choices"]
+        ]
+    )
+    for index, choice_id in enumerate(ids):
+        post[f"choice-{index}-id"] = choice_id
+    post["prompt"] = question.current_version.prompt
+    post["tr-tr-prompt"] = "<p>Şüpheli bir e-posta aldınız.</p>"
+    post[f"tr-tr-text-{ids[0]}"] = "Güvenliğe bildir"
+    assert client.post(edit, post).status_code == 302
+    question.refresh_from_db()
+    version = question.current_version
+    assert version.translations["tr"]["texts"] == {ids[0]: "Güvenliğe bildir"}
+    assert "Güvenliğe bildir" in client.get(edit).content.decode()
+
+    cast.learner.language = "tr"
+    cast.learner.save(update_fields=["language"])
+    course, enrollment, quiz = make_quiz(cast, [question])
+    learner = client_for(cast.learner)
+    learner.post(f"/assessments/quiz/{course.slug}/{quiz.pk}/")
+    attempt = Attempt.objects.get(enrollment=enrollment)
+    text = learner.get(f"/assessments/attempts/{attempt.pk}/").content.decode()
+    assert "Şüpheli bir e-posta aldınız." in text and "Güvenliğe bildir" in text
+    # Untranslated choices fall back to the original.
+    assert RAW["single"]["choices"][1]["text"] in text
+
+    cast.learner.language = "en"
+    cast.learner.save(update_fields=["language"])
+    text = learner.get(f"/assessments/attempts/{attempt.pk}/").content.decode()
+    assert "Güvenliğe bildir" not in text and RAW["single"]["choices"][0]["text"] in text
+
+
+def test_the_navigation_has_the_question_bank(cast):
+    bank = reverse("assessments:bank")
+    for who in ("instructor", "admin"):
+        nav = client_for(getattr(cast, who)).get(bank).context["main_nav"]
+        assert any(item["url"] == bank and item["current"] for item in nav)
+    nav = client_for(cast.learner).get(reverse("learning:dashboard")).context["main_nav"]
+    assert all(item["url"] != bank for item in nav)
