@@ -7,7 +7,8 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from lectio.accounts.models import Department, Group, Role, User, in_tree_order, time_zone_names
+from lectio.accounts.models import Department, Group, Role, User, time_zone_names
+from lectio.trees import in_tree_order
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

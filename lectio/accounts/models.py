@@ -1,7 +1,6 @@
 """People, the department tree, groups and roles."""
 
 import zoneinfo
-from collections.abc import Iterable
 from functools import cache
 
 from django.conf import settings
@@ -110,25 +109,6 @@ class Department(models.Model):
 
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/")[:-1]]
-
-
-def in_tree_order(departments: "Iterable[Department]") -> list[Department]:
-    """Departments depth-first, siblings by name: the order a tree is read in."""
-    children: dict[int | None, list[Department]] = {}
-    for department in departments:
-        children.setdefault(department.parent_id, []).append(department)
-    present = {d.pk for kids in children.values() for d in kids}
-    # Roots are those whose parent is not in the given set (the whole tree: parent None).
-    roots = [d for parent, kids in children.items() if parent not in present for d in kids]
-    ordered: list[Department] = []
-    stack = sorted(roots, key=lambda d: d.name.casefold(), reverse=True)
-    while stack:
-        department = stack.pop()
-        ordered.append(department)
-        stack += sorted(
-            children.get(department.pk, []), key=lambda d: d.name.casefold(), reverse=True
-        )
-    return ordered
 
 
 class UserQuerySet(models.QuerySet["User"]):

@@ -41,9 +41,9 @@ from lectio.accounts.models import (
     PeopleImport,
     Role,
     User,
-    in_tree_order,
 )
 from lectio.accounts.permissions import AuthenticatedRequest
+from lectio.trees import in_tree_order
 
 PEOPLE_PER_PAGE = 50
 

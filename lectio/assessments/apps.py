@@ -8,8 +8,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
-        from lectio.assessments.models import Category, in_tree_order
+        from lectio.assessments.models import Category
         from lectio.catalog.kinds import quiz
+        from lectio.trees import in_tree_order
 
         def categories() -> list[tuple[int, str]]:
             return [

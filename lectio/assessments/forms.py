@@ -4,7 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from lectio.assessments.models import Category, QuestionImport, in_tree_order
+from lectio.assessments.models import Category, QuestionImport
+from lectio.trees import in_tree_order
 
 
 class CategoryChoiceField(forms.ModelChoiceField["Category"]):

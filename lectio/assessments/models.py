@@ -1,7 +1,6 @@
 """Question banks: nested categories, tags, questions and their immutable versions, and
 the record of each import."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -198,24 +197,6 @@ class QuestionImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
-
-
-def in_tree_order(categories: "Iterable[Category]") -> list[Category]:
-    """Categories depth-first, siblings by name: the order a tree is read in."""
-    children: dict[int | None, list[Category]] = {}
-    for category in categories:
-        children.setdefault(category.parent_id, []).append(category)
-    present = {c.pk for kids in children.values() for c in kids}
-    roots = [c for parent, kids in children.items() if parent not in present for c in kids]
-    ordered: list[Category] = []
-    stack = sorted(roots, key=lambda c: c.name.casefold(), reverse=True)
-    while stack:
-        category = stack.pop()
-        ordered.append(category)
-        stack += sorted(
-            children.get(category.pk, []), key=lambda c: c.name.casefold(), reverse=True
-        )
-    return ordered
 
 
 class Attempt(models.Model):

@@ -22,10 +22,10 @@ from lectio.assessments.models import (
     QuestionImport,
     QuestionType,
     Tag,
-    in_tree_order,
 )
 from lectio.assessments.permissions import can_manage_questions, requires
 from lectio.assessments.qtypes import QuestionDataError
+from lectio.trees import in_tree_order
 
 QUESTIONS_PER_PAGE = 50
 

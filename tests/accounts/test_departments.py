@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from lectio.accounts import services
-from lectio.accounts.models import Department, User, in_tree_order
+from lectio.accounts.models import Department, User
+from lectio.trees import in_tree_order
 
 
 def _chain(depth: int) -> list[Department]:
