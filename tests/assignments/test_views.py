@@ -233,3 +233,35 @@ def test_the_audit_trail_lists_every_event_with_who_and_why(cast, django_assert_
     assert csv.splitlines()[0] == "at,action,by,person,course,reason"
     assert len(csv.splitlines()) == 1 + 3
     assert client_for(cast.manager).get("/assignments/audit/").status_code == 403
+
+
+def test_the_obligation_person_and_calendar_pages_run_a_fixed_number_of_queries(
+    cast, django_assert_max_num_queries
+):
+    from lectio.assignments.calendar import feed_for
+
+    def assign(count, start):
+        for number in range(start, start + count):
+            course = make_course(cast.instructor, f"Course {number}")
+            services.create_assignment(
+                course, by=cast.admin, people=[cast.learner], due="after_assignment", due_days=9
+            )
+
+    assign(1, 0)
+    obligation = Obligation.objects.first()
+    admin = client_for(cast.admin)
+    token = feed_for(cast.learner).token
+    urls = [
+        (admin, f"/assignments/obligations/{obligation.pk}/"),
+        (admin, f"/assignments/people/{cast.learner.pk}/"),
+        (client_for(cast.learner), f"/assignments/calendar/{token}.ics"),
+    ]
+    counts = {}
+    for client, url in urls:
+        with django_assert_max_num_queries(20) as captured:
+            assert client.get(url).status_code == 200
+        counts[url] = len(captured.captured_queries)
+    assign(5, 1)
+    for client, url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            assert client.get(url).status_code == 200
