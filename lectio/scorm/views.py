@@ -148,7 +148,7 @@ def launch(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     token = services.launch_token(enrollment, pk, lesson["content"]["package"])
     context["player_url"] = origin + reverse("scorm:player", args=[token])
     response = render(request, "scorm/launch.html", context)
-    response._csp_update = {"frame-src": [origin]}  # type: ignore[attr-defined]
+    response._csp_update = {"frame-src": ["'self'", origin]}  # type: ignore[attr-defined]
     return response
 
 
