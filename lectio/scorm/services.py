@@ -213,7 +213,7 @@ def start_session(
         if sco.get("launch_data"):
             cmi["launch_data"] = sco["launch_data"]
         if sco.get("mastery_score") is not None:
-            cmi["student_data"] = {"mastery_score": str(sco["mastery_score"])}
+            cmi["student_data"] = {"mastery_score": f"{sco['mastery_score']:g}"}
             if sco.get("max_time_allowed"):
                 cmi["student_data"]["max_time_allowed"] = sco["max_time_allowed"]
             if sco.get("time_limit_action"):
@@ -230,7 +230,8 @@ def start_session(
         )
         for key in ("launch_data", "completion_threshold", "scaled_passing_score"):
             if sco.get(key) not in (None, ""):
-                cmi[key] = str(sco[key])
+                value = sco[key]
+                cmi[key] = f"{value:g}" if isinstance(value, float) else str(value)
         if sco.get("time_limit_action"):
             cmi["time_limit_action"] = sco["time_limit_action"]
     return {"session": state.session, "sco": sco_id, "cmi": cmi}

@@ -117,7 +117,7 @@ def test_a_session_returns_the_launch_data_and_ab_initio(single, content):
     core = data["cmi"]["core"]
     assert core["entry"] == "ab-initio" and core["student_name"] == "Learner, Leyla"
     assert data["cmi"]["launch_data"] == "mode=standard"
-    assert data["cmi"]["student_data"]["mastery_score"] == "80.0"
+    assert data["cmi"]["student_data"]["mastery_score"] == "80"
 
 
 def test_commits_are_stored_and_come_back_with_resume(single, content):

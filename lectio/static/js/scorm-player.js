@@ -101,25 +101,17 @@ function makeApi(data) {
   created.on(finish, () => {
     finished = true;
     statusLine.textContent = "";
-    if (!is12) setTimeout(() => followNavRequest(created), 0);
+  });
+  // SCORM 2004: the navigation request the SCO set before terminating (adl.nav.request),
+  // announced by scorm-again once Terminate has succeeded. Followed when the organisation's
+  // control modes allow it (flow for continue/previous, choice for a target).
+  created.on("SequenceNext", () => setTimeout(() => move(1), 0));
+  created.on("SequencePrevious", () => setTimeout(() => move(-1), 0));
+  created.on("SequenceChoice", (_element, target) => {
+    const leaf = byId.get(String(target));
+    if (leaf && canChoose(leaf)) setTimeout(() => launch(leaf.id), 0);
   });
   return created;
-}
-
-// SCORM 2004: what the SCO asked for when it terminated (adl.nav.request).
-function followNavRequest(terminated) {
-  let request = "";
-  try {
-    request = String(terminated.adl?.nav?.request || "_none_");
-  } catch {
-    request = "_none_";
-  }
-  if (request === "continue") move(1);
-  else if (request === "previous") move(-1);
-  else {
-    const match = /^\{target=([^}]+)\}choice$/.exec(request);
-    if (match && byId.has(match[1])) launch(match[1]);
-  }
 }
 
 async function startSession(id) {

@@ -1,0 +1,129 @@
+"""SCORM packages in real Chromium: our own SCOs call scorm-again's API from their frame
+on the content origin; we suspend, reload, resume, complete and check stored progress."""
+
+import io
+
+import pytest
+from playwright.sync_api import expect
+
+from lectio.accounts import services as accounts
+from lectio.catalog import services as catalog
+from lectio.learning import services as learning
+from lectio.learning.models import LessonProgress
+from lectio.scorm import services as scorm
+from lectio.scorm.models import ScoState
+from tests.browser.helpers import sign_in
+from tests.helpers import PASSWORD
+from tests.scorm.builders import scorm12, scorm2004
+
+pytestmark = pytest.mark.browser
+
+
+def setup_course(settings, live_server, data: bytes, title: str):
+    # The site is http://localhost:PORT; packages come from http://127.0.0.1:PORT, another
+    # host name, so the site's cookies never reach them.
+    port = live_server.url.rsplit(":", 1)[1]
+    settings.SITE_URL = live_server.url
+    settings.LECTIO_CONTENT_ORIGIN = f"http://127.0.0.1:{port}"
+    instructor = accounts.create_person(
+        email="i@example.com", full_name="Ina Instructor", password=PASSWORD, roles=["instructor"]
+    )
+    learner = accounts.create_person(
+        email="learner@example.com", full_name="Leyla Learner", password=PASSWORD
+    )
+    course = catalog.create_course(title=title, by=instructor)
+    module = catalog.add_module(course, title="Module")
+    lesson = catalog.add_lesson(module, title="Interactive lesson", kind_name="package")
+    scorm.import_package(lesson, io.BytesIO(data), size=len(data), file_name="p.zip", by=instructor)
+    catalog.publish_course(course, by=instructor)
+    course.refresh_from_db()
+    enrollment = learning.enroll(learner, course, source="self")
+    return course, lesson, enrollment
+
+
+def sco_frame(page):
+    return page.frame_locator("iframe.package-frame").frame_locator("iframe[data-sco-frame]")
+
+
+def test_a_scorm_12_package_suspends_resumes_and_completes(new_page, settings, live_server):
+    course, lesson, enrollment = setup_course(settings, live_server, scorm12(), "Safety")
+    errors: list[str] = []
+    page = sign_in(new_page(), "learner@example.com", PASSWORD)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"/learn/courses/{course.slug}/lessons/{lesson.pk}/")
+    page.get_by_role("link", name="Open the package").click()
+    sco = sco_frame(page)
+    expect(sco.locator("#state")).to_have_text("ready")
+    expect(sco.locator("#entry")).to_have_text("ab-initio")
+    expect(sco.locator("#name")).to_have_text("Learner, Leyla")
+    expect(sco.locator("#mastery")).to_have_text("80")
+    expect(sco.locator("#launch")).to_have_text("mode=standard")
+    # The package cannot read the site's cookies: it runs on another host name.
+    cookies = sco.locator("body").evaluate("() => document.cookie")
+    assert cookies == ""
+    origin = sco.locator("body").evaluate("() => location.origin")
+    assert origin == settings.LECTIO_CONTENT_ORIGIN
+
+    sco.get_by_role("button", name="Answer correctly").click()
+    expect(sco.locator("#state")).to_have_text("saved")
+    state = ScoState.objects.get(enrollment=enrollment, sco="item1")
+    assert state.cmi["core"]["lesson_location"] == "question-2"
+    assert state.cmi["suspend_data"] == "answered=yes"
+
+    # A change the SCO never committed still arrives: the page-hide beacon sends it.
+    sco.get_by_role("button", name="Move on").click()
+    expect(sco.locator("#state")).to_have_text("moved")
+    page.reload()
+    sco = sco_frame(page)
+    expect(sco.locator("#state")).to_have_text("ready")
+    expect(sco.locator("#entry")).to_have_text("resume")
+    expect(sco.locator("#location")).to_have_text("question-3")
+    expect(sco.locator("#suspend")).to_have_text("answered=yes")
+
+    sco.get_by_role("button", name="Finish").click()
+    expect(sco.locator("#state")).to_have_text("finished")
+    progress = LessonProgress.objects.get(enrollment=enrollment, lesson=lesson)
+    assert progress.status == LessonProgress.Status.COMPLETED  # completed, raw 90 ≥ mastery 80
+    assert progress.active_seconds > 0
+    enrollment.refresh_from_db()
+    assert enrollment.completed_at is not None
+    assert errors == []
+
+
+def test_a_scorm_2004_package_flows_between_scos_and_rolls_up(new_page, settings, live_server):
+    course, lesson, enrollment = setup_course(
+        settings, live_server, scorm2004(choice=False), "Fire safety"
+    )
+    page = sign_in(new_page(), "learner@example.com", PASSWORD)
+    page.goto(f"/scorm/courses/{course.slug}/lessons/{lesson.pk}/")
+    player = page.frame_locator("iframe.package-frame")
+    sco = sco_frame(page)
+    expect(sco.locator("h1")).to_have_text("Alarm")
+    expect(sco.locator("#entry")).to_have_text("ab-initio")
+    expect(sco.locator("#passing")).to_have_text("0.8")
+    # choice="false": the contents list items but does not let the learner jump.
+    expect(player.get_by_role("button", name="Exits")).to_be_disabled()
+    expect(player.get_by_role("button", name="Previous")).to_be_disabled()
+
+    sco.get_by_role("button", name="Suspend here").click()
+    expect(sco.locator("#state")).to_have_text("saved")
+    page.reload()
+    sco = sco_frame(page)
+    expect(sco.locator("#entry")).to_have_text("resume")
+    expect(sco.locator("#location")).to_have_text("page-2")
+    expect(sco.locator("#suspend")).to_have_text("Alarm:half")
+
+    # The SCO asks to continue when it terminates: the player moves to the next SCO.
+    sco.get_by_role("button", name="Pass and continue").click()
+    expect(sco.locator("h1")).to_have_text("Exits")
+    expect(player.locator("[data-current]")).to_have_text("Exits")
+    expect(player.get_by_role("button", name="Previous")).to_be_enabled()
+    progress = LessonProgress.objects.get(enrollment=enrollment, lesson=lesson)
+    assert progress.status == LessonProgress.Status.IN_PROGRESS and progress.percent == 50
+
+    sco.get_by_role("button", name="Complete with 60").click()
+    expect(sco.locator("#state")).to_have_text("finished")
+    progress.refresh_from_db()
+    assert progress.status == LessonProgress.Status.COMPLETED
+    alarm = ScoState.objects.get(enrollment=enrollment, sco="alarm")
+    assert (alarm.completion, alarm.score_scaled) == ("completed", 0.9)
