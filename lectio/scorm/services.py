@@ -144,11 +144,13 @@ def content_host() -> str:
     return urlsplit(content_origin()).netloc
 
 
-def launch_token(enrollment: Enrollment, lesson_id: int, package: str, attempt: int = 1) -> str:
+def launch_token(
+    enrollment: Enrollment, lesson_id: int, package: str, attempt: int = 1, language: str = ""
+) -> str:
     """A signed token naming who plays which package in which lesson; it authorises the
     content origin's requests (no cookies there). It expires (LECTIO_PACKAGE_TOKEN_SECONDS)."""
     return signing.dumps(
-        {"e": enrollment.pk, "l": lesson_id, "p": package, "a": attempt},
+        {"e": enrollment.pk, "l": lesson_id, "p": package, "a": attempt, "lang": language},
         salt=TOKEN_SALT,
         compress=True,
     )
@@ -212,12 +214,14 @@ def start_session(
         )
         if sco.get("launch_data"):
             cmi["launch_data"] = sco["launch_data"]
+        student_data = {}
         if sco.get("mastery_score") is not None:
-            cmi["student_data"] = {"mastery_score": f"{sco['mastery_score']:g}"}
-            if sco.get("max_time_allowed"):
-                cmi["student_data"]["max_time_allowed"] = sco["max_time_allowed"]
-            if sco.get("time_limit_action"):
-                cmi["student_data"]["time_limit_action"] = sco["time_limit_action"]
+            student_data["mastery_score"] = f"{sco['mastery_score']:g}"
+        for key in ("max_time_allowed", "time_limit_action"):
+            if sco.get(key):
+                student_data[key] = sco[key]
+        if student_data:
+            cmi["student_data"] = student_data
     else:
         cmi.update(
             {
@@ -232,8 +236,9 @@ def start_session(
             if sco.get(key) not in (None, ""):
                 value = sco[key]
                 cmi[key] = f"{value:g}" if isinstance(value, float) else str(value)
-        if sco.get("time_limit_action"):
-            cmi["time_limit_action"] = sco["time_limit_action"]
+        for key in ("max_time_allowed", "time_limit_action"):
+            if sco.get(key):
+                cmi[key] = sco[key]
     return {"session": state.session, "sco": sco_id, "cmi": cmi}
 
 

@@ -4,13 +4,14 @@ player, package files, sessions and commits (content origin, authorised by the t
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -145,7 +146,9 @@ def launch(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
         context["unconfigured"] = True
         return render(request, "scorm/launch.html", context, status=503)
     learning.open_lesson(enrollment, pk)
-    token = services.launch_token(enrollment, pk, lesson["content"]["package"])
+    token = services.launch_token(
+        enrollment, pk, lesson["content"]["package"], language=request.LANGUAGE_CODE
+    )
     context["player_url"] = origin + reverse("scorm:player", args=[token])
     response = render(request, "scorm/launch.html", context)
     response._csp_update = {"frame-src": ["'self'", origin]}  # type: ignore[attr-defined]
@@ -184,8 +187,6 @@ def _launch_for(request: HttpRequest, token: str) -> _Launch:
 
 
 def _ancestors() -> str:
-    from django.conf import settings
-
     return f"'self' {settings.SITE_URL}"
 
 
@@ -236,11 +237,16 @@ def player(request: HttpRequest, token: str) -> HttpResponseBase:
         "commit_url": reverse("scorm:commit", args=[token]),
         "autocommit_seconds": 30,
     }
-    response = render(
-        request,
-        "scorm/player.html",
-        {"config": config, "title": launch.lesson["title"], "lesson": launch.lesson},
-    )
+    # No cookies here: the player speaks the language of the page that launched it.
+    language = str(launch.token.get("lang") or "")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    with translation.override(language):
+        response = render(
+            request,
+            "scorm/player.html",
+            {"config": config, "title": launch.lesson["title"], "lesson": launch.lesson},
+        )
     return _own_csp(response, PLAYER_CSP)
 
 

@@ -117,7 +117,11 @@ def test_a_session_returns_the_launch_data_and_ab_initio(single, content):
     core = data["cmi"]["core"]
     assert core["entry"] == "ab-initio" and core["student_name"] == "Learner, Leyla"
     assert data["cmi"]["launch_data"] == "mode=standard"
-    assert data["cmi"]["student_data"]["mastery_score"] == "80"
+    assert data["cmi"]["student_data"] == {
+        "mastery_score": "80",
+        "max_time_allowed": "00:30:00",
+        "time_limit_action": "continue,no message",
+    }
 
 
 def test_commits_are_stored_and_come_back_with_resume(single, content):
@@ -290,3 +294,11 @@ def test_a_commit_runs_a_bounded_number_of_queries(multi, content, django_assert
 def test_the_player_runs_a_bounded_number_of_queries(multi, content, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         assert content.get(reverse("scorm:player", args=[token_for(multi)])).status_code == 200
+
+
+def test_the_player_speaks_the_language_of_the_launching_page(single, content):
+    token = services.launch_token(
+        single.enrollment, single.lesson.pk, str(single.package.key), language="tr"
+    )
+    page = content.get(reverse("scorm:player", args=[token]), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'lang="tr"' in page.content.decode() and "İçindekiler" in page.content.decode()
