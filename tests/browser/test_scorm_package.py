@@ -151,3 +151,54 @@ def test_a_scorm_2004_package_flows_between_scos_and_rolls_up(new_page, settings
     assert eventually(lambda: completed(enrollment, lesson))
     alarm = ScoState.objects.get(enrollment=enrollment, sco="alarm")
     assert (alarm.completion, alarm.score_scaled) == ("completed", 0.9)
+
+
+def test_scorm_2004_choice_lets_the_learner_jump_and_come_back(new_page, settings, live_server):
+    course, lesson, enrollment = setup_course(
+        settings, live_server, scorm2004(choice=True, drill=True), "Fire drill"
+    )
+    page = sign_in(new_page(), "learner@example.com", PASSWORD)
+    page.goto(f"/scorm/courses/{course.slug}/lessons/{lesson.pk}/")
+    player = page.frame_locator("iframe.package-frame")
+    sco = sco_frame(page)
+    expect(sco.locator("h1")).to_have_text("Alarm")
+    sco.get_by_role("button", name="Suspend here").click()
+    expect(sco.locator("#state")).to_have_text("saved")
+    player.get_by_role("button", name="Drill").click()
+    expect(sco.locator("h1")).to_have_text("Drill")
+    expect(player.locator("[data-current]")).to_have_text("Drill")
+    player.get_by_role("button", name="Previous").click()
+    expect(sco.locator("h1")).to_have_text("Exits")
+    player.get_by_role("button", name="Alarm").click()
+    expect(sco.locator("h1")).to_have_text("Alarm")
+    expect(sco.locator("#entry")).to_have_text("resume")
+    expect(sco.locator("#suspend")).to_have_text("Alarm:half")
+    assert eventually(
+        lambda: ScoState.objects.filter(enrollment=enrollment, lesson=lesson).count() == 3
+    )
+
+
+def test_the_demo_package_plays_to_completion(new_page, settings, live_server):
+    from lectio.scorm.demo import package_zip
+
+    course, lesson, enrollment = setup_course(settings, live_server, package_zip(), "Demo")
+    page = sign_in(new_page(), "learner@example.com", PASSWORD)
+    page.goto(f"/scorm/courses/{course.slug}/lessons/{lesson.pk}/")
+    player = page.frame_locator("iframe.package-frame")
+    sco = sco_frame(page)
+    for hazard in ("A fire door wedged open", "A cable across the floor"):
+        sco.get_by_role("button", name=hazard).click()
+    expect(sco.locator("#count")).to_have_text("2")
+    page.reload()  # found hazards come back from suspend data
+    sco = sco_frame(page)
+    expect(sco.locator("#count")).to_have_text("2")
+    sco.get_by_role("button", name="Boxes stacked in front of the exit").click()
+    expect(sco.locator("#count")).to_have_text("3")
+    player.get_by_role("button", name="Next").click()
+    expect(sco.locator("h1")).to_have_text("Drill check")
+    sco.get_by_label("Leave by the nearest exit").check()
+    sco.get_by_label("The assembly point").check()
+    sco.get_by_label("No", exact=True).check()
+    sco.get_by_role("button", name="Check my answers").click()
+    expect(sco.locator("#result")).to_have_text("3 of 3 right.")
+    assert eventually(lambda: completed(enrollment, lesson))
