@@ -137,7 +137,13 @@ def _delete(names: list[str]) -> None:
 
 
 def content_origin() -> str:
-    return str(settings.LECTIO_CONTENT_ORIGIN or "").rstrip("/")
+    """Where packages play; "" (no launching) unless its host name differs from the
+    site's: browsers share cookies between ports of one host name."""
+    origin = str(settings.LECTIO_CONTENT_ORIGIN or "").rstrip("/")
+    host = urlsplit(origin).hostname
+    if not host or host == urlsplit(settings.SITE_URL).hostname:
+        return ""
+    return origin
 
 
 def content_host() -> str:

@@ -152,3 +152,12 @@ def test_a_manifest_in_a_subfolder_is_named(cast):
     data = make_zip({"course/imsmanifest.xml": MANIFEST_12, "course/index.html": SCO_12})
     response = post(client_for(cast.instructor), lesson, data)
     assert "not in “course/imsmanifest.xml”" in response.content.decode()
+
+
+def test_the_package_panel_runs_a_bounded_number_of_queries(
+    cast, multi, django_assert_max_num_queries
+):
+    client = client_for(cast.instructor)
+    url = reverse("scorm:lesson_package", args=[multi.lesson.pk])
+    with django_assert_max_num_queries(8):
+        assert client.get(url, HTTP_HOST=SITE).status_code == 200

@@ -302,3 +302,16 @@ def test_the_player_speaks_the_language_of_the_launching_page(single, content):
     )
     page = content.get(reverse("scorm:player", args=[token]), HTTP_ACCEPT_LANGUAGE="en")
     assert 'lang="tr"' in page.content.decode() and "İçindekiler" in page.content.decode()
+
+
+def test_a_content_origin_on_the_sites_host_name_isolates_nothing_and_is_refused(
+    cast, single, settings
+):
+    from lectio.scorm.apps import check_content_origin
+
+    settings.LECTIO_CONTENT_ORIGIN = "http://127.0.0.1:9000"  # same host name, other port
+    url = reverse("scorm:launch", args=[single.course.slug, single.lesson.pk])
+    assert client_for(cast.learner).get(url, HTTP_HOST=SITE).status_code == 503
+    assert [message.id for message in check_content_origin()] == ["scorm.E001"]
+    settings.LECTIO_CONTENT_ORIGIN = f"http://{CONTENT}"
+    assert check_content_origin() == []
