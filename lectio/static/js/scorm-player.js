@@ -65,12 +65,12 @@ function markOutcome(cmi) {
   renderToc();
 }
 
-function sendFinal() {
+function sendFinal(final = true) {
   // The last word when the page goes away: the whole current state, sent so that it
   // survives the page (sendBeacon; its seq is the highest, so it is applied last).
   if (!api || !current) return;
   try {
-    const body = JSON.stringify(payload(cmiOf(api.renderCommitCMI(true)), true));
+    const body = JSON.stringify(payload(cmiOf(api.renderCommitCMI(true)), final));
     const blob = new Blob([body], { type: "text/plain;charset=UTF-8" });
     if (!navigator.sendBeacon(commitUrl(), blob)) {
       fetch(commitUrl(), { method: "POST", body, keepalive: true, credentials: "omit" });
@@ -246,5 +246,13 @@ window.addEventListener("pagehide", () => {
     console.error(error);
   }
   sendFinal();
+});
+// A phone may discard a hidden page without pagehide: keep the server up to date.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden" && api && !finished) sendFinal(false);
+});
+// Back from the back-forward cache the SCO frame is gone (removed on pagehide): start over.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) window.location.reload();
 });
 launch(config.start);
