@@ -99,9 +99,12 @@ def lesson_package(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )[:10]
     )
     current = next((p for p in versions if str(p.key) == lesson.content.get("package")), None)
+    # The editor loads the panel with htmx; a refused upload (a plain form post) gets it
+    # in a whole page, with the reason.
+    template = "scorm/panel.html" if request.headers.get("HX-Request") else "scorm/panel_page.html"
     return render(
         request,
-        "scorm/panel.html",
+        template,
         {
             "lesson": lesson,
             "current": current,

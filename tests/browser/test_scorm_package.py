@@ -202,3 +202,29 @@ def test_the_demo_package_plays_to_completion(new_page, settings, live_server):
     sco.get_by_role("button", name="Check my answers").click()
     expect(sco.locator("#result")).to_have_text("3 of 3 right.")
     assert eventually(lambda: completed(enrollment, lesson))
+
+
+def test_an_author_uploads_a_package_in_the_lesson_editor(new_page, tmp_path):
+    instructor = accounts.create_person(
+        email="i@example.com", full_name="Ina Instructor", password=PASSWORD, roles=["instructor"]
+    )
+    course = catalog.create_course(title="Safety", by=instructor)
+    lesson = catalog.add_lesson(
+        catalog.add_module(course, title="Module"), title="Interactive", kind_name="package"
+    )
+    bad = tmp_path / "broken.zip"
+    bad.write_bytes(b"not a zip")
+    good = tmp_path / "safety.zip"
+    good.write_bytes(scorm12())
+    page = sign_in(new_page(), "i@example.com", PASSWORD)
+    page.goto(f"/author/lessons/{lesson.pk}/")
+    page.get_by_label("Package (zip)").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload package").click()
+    expect(page.get_by_role("alert")).to_have_text("The file is not a readable zip archive.")
+    expect(page.get_by_role("link", name="← Interactive")).to_be_visible()  # a whole page
+    page.get_by_label("Package (zip)").set_input_files(str(good))
+    page.get_by_role("button", name="Upload package").click()
+    expect(page.get_by_text("The package “Safety basics” is ready.")).to_be_visible()
+    expect(page.get_by_text("SCORM 1.2", exact=True)).to_be_visible()
+    lesson.refresh_from_db()
+    assert lesson.content["package"]

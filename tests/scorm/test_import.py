@@ -39,7 +39,9 @@ def test_it_imports_a_package_from_the_lesson_editor(cast):
     assert (package.standard, package.title, package.file_count) == ("scorm12", "Safety basics", 2)
     assert default_storage.exists(f"packages/{package.key}/index.html")
     assert catalog.publish_problems(lesson.course) == []
-    panel = client.get(reverse("scorm:lesson_package", args=[lesson.pk]), HTTP_HOST=SITE)
+    panel = client.get(
+        reverse("scorm:lesson_package", args=[lesson.pk]), HTTP_HOST=SITE, HTTP_HX_REQUEST="true"
+    )
     assert (
         "Safety basics" in panel.content.decode() and "mastery score 80" in panel.content.decode()
     )
@@ -161,3 +163,13 @@ def test_the_package_panel_runs_a_bounded_number_of_queries(
     url = reverse("scorm:lesson_package", args=[multi.lesson.pk])
     with django_assert_max_num_queries(8):
         assert client.get(url, HTTP_HOST=SITE).status_code == 200
+
+
+def test_the_panel_alone_for_htmx_and_a_whole_page_after_a_refused_post(cast):
+    lesson = package_lesson(cast)
+    client = client_for(cast.instructor)
+    url = reverse("scorm:lesson_package", args=[lesson.pk])
+    fragment = client.get(url, HTTP_HOST=SITE, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and 'id="package-panel"' in fragment
+    refused = post(client, lesson, b"junk").content.decode()
+    assert "<html" in refused and "The file is not a readable zip archive." in refused
