@@ -23,7 +23,13 @@ SUSPEND_MAX = {"scorm12": 4096, "scorm2004_3": 64000, "scorm2004_4": 64000}
 LOCATION_MAX = {"scorm12": 255, "scorm2004_3": 1000, "scorm2004_4": 1000}
 # What a later launch gets back (the rest of a commit is kept but not reloaded).
 RELOADED = {
-    "scorm12": ["core.lesson_location", "core.lesson_status", "core.score", "suspend_data"],
+    "scorm12": [
+        "core.lesson_location",
+        "core.lesson_status",
+        "core.score",
+        "suspend_data",
+        "objectives",
+    ],
     "scorm2004": [
         "location",
         "completion_status",
@@ -31,6 +37,7 @@ RELOADED = {
         "score",
         "progress_measure",
         "suspend_data",
+        "objectives",
     ],
 }
 TIMESPAN_12 = re.compile(r"^(\d{2,4}):([0-5]\d):([0-5]\d)(\.\d{1,2})?$")
@@ -188,10 +195,16 @@ def reloaded(standard: str, cmi: dict[str, Any]) -> dict[str, Any]:
         *parents, last = path.split(".")
         for part in parents:
             node = node.setdefault(part, {})
-        if isinstance(value, dict):
-            value = {k: v for k, v in value.items() if v not in (None, "")}
-        node[last] = value
+        node[last] = _without_blanks(value)
     return kept
+
+
+def _without_blanks(value: Any) -> Any:
+    """Drop empty values at every depth: the data model refuses "" for many elements."""
+    if isinstance(value, dict):
+        kept = {k: _without_blanks(v) for k, v in value.items() if v not in (None, "")}
+        return {k: v for k, v in kept.items() if v != {}}
+    return value
 
 
 @dataclass

@@ -133,6 +133,7 @@ def test_a_scorm_2004_package_flows_between_scos_and_rolls_up(new_page, settings
     expect(sco.locator("#entry")).to_have_text("resume")
     expect(sco.locator("#location")).to_have_text("page-2")
     expect(sco.locator("#suspend")).to_have_text("Alarm:half")
+    expect(sco.locator("#objective")).to_have_text("Alarm_obj:passed")
 
     # The SCO asks to continue when it terminates: the player moves to the next SCO.
     sco.get_by_role("button", name="Pass and continue").click()

@@ -96,12 +96,18 @@ window.onload = function () {{
   show("location", api.GetValue("cmi.location"));
   show("suspend", api.GetValue("cmi.suspend_data"));
   show("passing", api.GetValue("cmi.scaled_passing_score"));
+  if (api.GetValue("cmi.objectives._count") !== "0") {{
+    show("objective", api.GetValue("cmi.objectives.0.id") + ":" +
+      api.GetValue("cmi.objectives.0.success_status"));
+  }}
   show("state", "ready");
 }};
 function suspend() {{
   api.SetValue("cmi.location", "page-2");
   api.SetValue("cmi.suspend_data", "{title}:half");
   api.SetValue("cmi.progress_measure", "0.5");
+  api.SetValue("cmi.objectives.0.id", "{title}_obj");
+  api.SetValue("cmi.objectives.0.success_status", "passed");
   api.SetValue("cmi.completion_status", "incomplete");
   api.SetValue("cmi.exit", "suspend");
   api.SetValue("cmi.session_time", "PT4S");
@@ -122,7 +128,8 @@ function complete(scaled, request) {{
 </script></head><body>
 <h1>{title}</h1>
 <p>Entry: <span id="entry"></span> · Location: <span id="location"></span>
- · Suspend: <span id="suspend"></span> · Passing: <span id="passing"></span></p>
+ · Suspend: <span id="suspend"></span> · Passing: <span id="passing"></span>
+ · Objective: <span id="objective"></span></p>
 <p>State: <output id="state">loading</output></p>
 <button onclick="suspend()">Suspend here</button>
 <button onclick="complete('0.9', 'continue')">Pass and continue</button>

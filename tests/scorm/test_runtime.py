@@ -171,9 +171,11 @@ def test_reloaded_data_keeps_what_a_sco_reads_back():
         },
         "suspend_data": "abc",
         "interactions": {"0": {"id": "q1"}},
+        "objectives": {"0": {"id": "o1", "status": "passed", "score": {"raw": "", "max": "100"}}},
     }
     assert runtime.reloaded("scorm12", cmi) == {
         "core": {"lesson_location": "p2", "lesson_status": "incomplete"},
         "suspend_data": "abc",
+        "objectives": {"0": {"id": "o1", "status": "passed", "score": {"max": "100"}}},
     }
     assert isinstance(runtime.rollup("scorm12", {"id": "x", "children": []}, {}), Outcome)
