@@ -400,6 +400,9 @@ def inspect(handle: IO[bytes], size: int) -> tuple[zipfile.ZipFile, dict[str, An
     """The checked archive and its manifest; PackageRefused names why not."""
     archive = check_zip(handle, size)
     names = {info.filename for info in archive.infolist() if not info.is_dir()}
+    if MANIFEST not in names and "cmi5.xml" in names:
+        # The place where cmi5 courses will be read (same checks, same storage).
+        raise PackageRefused(_("This is a cmi5 course (cmi5.xml): cmi5 is not supported yet."))
     if MANIFEST not in names:
         nested = sorted(n for n in names if n.rsplit("/", 1)[-1].lower() == MANIFEST)
         if nested:

@@ -88,6 +88,11 @@ def test_it_refuses_a_package_without_a_manifest():
     assert refusal(make_zip({"index.html": SCO_12})) == "The package has no imsmanifest.xml."
 
 
+def test_it_names_a_cmi5_course_as_not_supported_yet():
+    data = make_zip({"cmi5.xml": "<courseStructure/>", "index.html": SCO_12})
+    assert refusal(data) == "This is a cmi5 course (cmi5.xml): cmi5 is not supported yet."
+
+
 def test_it_refuses_a_manifest_that_is_not_at_the_root():
     data = make_zip({"course/imsmanifest.xml": MANIFEST_12, "course/index.html": SCO_12})
     assert "must be at the root of the zip, not in “course/imsmanifest.xml”" in refusal(data)
