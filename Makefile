@@ -25,6 +25,8 @@ setup: $(BIN)/.installed lectio/static/vendor/.installed
 ## run: set up, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a worker
 # Links in e-mails, certificates and calendar feeds point at the demo's own address.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# SCORM packages play from another host name (their scripts never see the site's cookies).
+run: export LECTIO_CONTENT_ORIGIN ?= http://localhost:$(PORT)
 run: setup
 	$(BIN)/lectio migrate --noinput
 	$(BIN)/lectio collectstatic --noinput --verbosity 0

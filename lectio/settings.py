@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -97,10 +98,13 @@ INSTALLED_APPS = [
     "lectio.certificates",
     "lectio.assignments",
     "lectio.reports",
+    "lectio.scorm",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The content origin answers package URLs only, without cookies (scorm/middleware.py).
+    "lectio.scorm.middleware.ContentOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -345,6 +349,16 @@ LECTIO_MEDIA_URL_SECONDS = envint("LECTIO_MEDIA_URL_SECONDS", 4 * 3600)
 # Behind nginx: hand file delivery to it with X-Accel-Redirect under this internal prefix.
 LECTIO_MEDIA_ACCEL_PREFIX = env("LECTIO_MEDIA_ACCEL_PREFIX")
 # People and department imports larger than this are refused with a message.
+# SCORM packages: their own origin (another host name, e.g. http://localhost:8000 when
+# the site is http://127.0.0.1:8000), so package scripts never see the site's cookies.
+# Unset, package lessons do not launch (the learner is told the site is not configured).
+LECTIO_CONTENT_ORIGIN = env("LECTIO_CONTENT_ORIGIN").rstrip("/")
+if LECTIO_CONTENT_ORIGIN and (_content_host := urlsplit(LECTIO_CONTENT_ORIGIN).hostname):
+    ALLOWED_HOSTS.append(_content_host)
+LECTIO_PACKAGE_MAX_BYTES = envint("LECTIO_PACKAGE_MAX_BYTES", 500 * 1024**2)
+LECTIO_PACKAGE_MAX_FILES = envint("LECTIO_PACKAGE_MAX_FILES", 20000)
+LECTIO_PACKAGE_MAX_UNPACKED_BYTES = envint("LECTIO_PACKAGE_MAX_UNPACKED_BYTES", 2 * 1024**3)
+LECTIO_PACKAGE_TOKEN_SECONDS = envint("LECTIO_PACKAGE_TOKEN_SECONDS", 8 * 3600)
 LECTIO_IMPORT_MAX_BYTES = envint("LECTIO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 LECTIO_DEMO_PASSWORD = env("LECTIO_DEMO_PASSWORD", "demo")
 # Assigned training's e-mails: reminders this many days before the due date; escalation

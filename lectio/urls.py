@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("lectio.reports.urls")),
     path("certificates/", include("lectio.certificates.urls")),
     path("verify/", include(verify_patterns)),
+    path("scorm/", include("lectio.scorm.urls")),
     path("notifications/", include("lectio.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

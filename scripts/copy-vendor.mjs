@@ -16,6 +16,11 @@ const files = {
     ["dist/hls.min.js.map", "hls/hls.min.js.map"],
     ["LICENSE", "hls/LICENSE"],
   ],
+  "scorm-again": [
+    ["dist/scorm-again.min.js", "scorm-again/scorm-again.min.js"],
+    ["dist/scorm-again.min.js.map", "scorm-again/scorm-again.min.js.map"],
+    ["LICENSE", "scorm-again/LICENSE"],
+  ],
   "pdfjs-dist": [
     ["build/pdf.min.mjs", "pdfjs/pdf.min.mjs"],
     ["build/pdf.worker.min.mjs", "pdfjs/pdf.worker.min.mjs"],

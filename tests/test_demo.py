@@ -50,6 +50,9 @@ def test_demo_creates_a_realistic_organisation_once(db, settings, monkeypatch):
     assert all(c.live_version.lesson_count >= 2 for c in courses)
     # Each ends with a quiz (in the draft while its new media are still processing).
     assert all(c.lessons.filter(kind="quiz").exists() for c in courses)
+    # Workplace safety has an interactive SCORM 2004 lesson (our own demo package).
+    drill = Lesson.objects.get(kind="package", course__title="Workplace Health and Safety")
+    assert drill.content["package"]
     assert all(c.live_version.title_in("tr") != c.live_version.title for c in courses)
     mine = Enrollment.objects.filter(user__email="learner@example.com")
     assert mine.count() == 3 and sum(e.is_overdue() for e in mine) == 1
@@ -88,3 +91,4 @@ def test_demo_creates_a_realistic_organisation_once(db, settings, monkeypatch):
     assert CourseVersion.objects.count() == 3
     assert LearningPath.objects.count() == 1 and PathEnrollment.objects.count() == 1
     assert Asset.objects.count() == 9
+    assert Lesson.objects.filter(kind="package").count() == 1

@@ -17,5 +17,7 @@ def test_collectstatic_builds_the_manifest(settings, tmp_path):
         "js/player.js",
         "vendor/hls/hls.min.js",
         "vendor/pdfjs/pdf.min.mjs",
+        "js/scorm-player.js",
+        "vendor/scorm-again/scorm-again.min.js",
     ):
         assert f'"{name}"' in manifest, name

@@ -439,6 +439,37 @@ def record_quiz_result(
     return progress
 
 
+def record_package_result(
+    enrollment: Enrollment,
+    lesson_id: int,
+    *,
+    completed: bool,
+    passed: bool | None,
+    score: float | None,
+    progress: float,
+    active_seconds: float,
+    at: datetime,
+) -> LessonProgress:
+    """A SCORM (later cmi5) package lesson's state, rolled up over its SCOs by the scorm
+    app: it completes once ``completed`` and not failed (``passed`` is None when the
+    package judges no success); ``progress`` (0..1) moves the percent, never down; active
+    seconds add at most the time passed. ``score`` (0..1) is the rolled-up score, kept by
+    the scorm app; it does not change the percent."""
+    lesson = _open_lesson_or_refuse(enrollment, lesson_id, at)
+    if lesson["kind"] != "package":
+        raise ProgressRefused(_("This lesson is not a package."), 400)
+    progress_row, _created = LessonProgress.objects.select_for_update().get_or_create(
+        enrollment=enrollment, lesson_id=lesson_id, defaults={"opened_at": at, "last_report_at": at}
+    )
+    elapsed = max(0.0, (at - progress_row.last_report_at).total_seconds())
+    progress_row.active_seconds += int(min(max(0.0, active_seconds), elapsed + SLACK_SECONDS))
+    if progress_row.status != LessonProgress.Status.COMPLETED:
+        percent = round(max(0.0, min(1.0, progress)) * 100)
+        progress_row.percent = max(progress_row.percent, min(percent, 99))
+    _save_progress(enrollment, progress_row, at, complete=completed and passed is not False)
+    return progress_row
+
+
 def _ip_or_none(value: str | None) -> str | None:
     """A valid IPv4 or IPv6 address, else None (the column accepts nothing else)."""
     try:

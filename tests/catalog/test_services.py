@@ -84,10 +84,12 @@ def test_a_lesson_without_content_blocks_publishing(cast, kind, problem):
     assert course.status == Course.Status.DRAFT and course.live_version is None
 
 
-def test_placeholders_for_packages_can_be_published(cast):
+def test_a_package_lesson_needs_its_package_before_publishing(cast):
     course = make_course(cast.instructor, pages=1, publish=False)
     services.add_lesson(course.modules.get(), title="Package", kind_name="package")
-    assert services.publish_problems(course) == []
+    assert services.publish_problems(course) == [
+        "Package: Upload a SCORM package (a zip file) for this lesson."
+    ]
 
 
 def test_a_quiz_without_questions_cannot_be_published(cast):
@@ -126,7 +128,8 @@ def test_republishing_keeps_lesson_identity_and_records_what_changed(cast):
     page1 = course.lessons.get(title="Page 1")
     services.update_lesson(page1, content={"body": "<p>Revised policy</p>"})
     services.remove_lesson(course.lessons.get(title="Page 2"))
-    services.add_lesson(course.modules.get(), title="Page 3", kind_name="package")
+    page3 = services.add_lesson(course.modules.get(), title="Page 3", kind_name="page")
+    services.update_lesson(page3, content={"body": "<p>Three</p>"})
     second = services.publish_course(course, by=cast.admin, major=True, notes="New policy")
     assert (second.number, second.major) == (2, True)
     assert second.changes == {
@@ -170,7 +173,8 @@ def test_fixed_access_needs_an_end_after_its_start(cast):
             access_ends_at=datetime(2026, 2, 1, tzinfo=UTC),
         )
     course = services.create_course(title="Run", by=cast.instructor, access=Course.Access.FIXED)
-    services.add_lesson(services.add_module(course, title="M"), title="Q", kind_name="package")
+    page = services.add_lesson(services.add_module(course, title="M"), title="Q", kind_name="page")
+    services.update_lesson(page, content={"body": "<p>Text</p>"})
     assert services.publish_problems(course) == ["A fixed access period needs an end date."]
 
 

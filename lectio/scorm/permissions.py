@@ -1,0 +1,17 @@
+"""Who may do what with packages. Default deny."""
+
+from typing import Any
+
+from lectio.catalog.models import Lesson
+from lectio.catalog.permissions import can_edit_course
+
+
+def can_manage_package(user: Any, lesson: Lesson) -> bool:
+    """Upload or replace a lesson's package: the course's authors and administrators."""
+    return bool(user.is_authenticated) and can_edit_course(user, lesson.course)
+
+
+def can_launch(user: Any, enrollment: Any) -> bool:
+    """Play a package lesson: only the enrolled person themself (the lesson's own rules,
+    access window, locks, are checked by learning.services)."""
+    return bool(user.is_authenticated) and enrollment is not None and enrollment.user_id == user.pk

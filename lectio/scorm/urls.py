@@ -1,0 +1,16 @@
+from django.urls import path
+
+from lectio.scorm import views
+
+app_name = "scorm"
+
+urlpatterns = [
+    # Site origin: the author's panel and the learner's launch page.
+    path("lessons/<int:pk>/package/", views.lesson_package, name="lesson_package"),
+    path("courses/<slug:slug>/lessons/<int:pk>/", views.launch, name="launch"),
+    # Content origin only (ContentOriginMiddleware): authorised by the token.
+    path("c/<str:token>/player/", views.player, name="player"),
+    path("c/<str:token>/session/", views.session, name="session"),
+    path("c/<str:token>/commit/", views.commit, name="commit"),
+    path("c/<str:token>/files/<path:path>", views.file, name="file"),
+]

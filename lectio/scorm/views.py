@@ -1,0 +1,311 @@
+"""The author's package panel and the learner's launch page (site origin), and the
+player, package files, sessions and commits (content origin, authorised by the token)."""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lectio.accounts.permissions import AuthenticatedRequest
+from lectio.assets import delivery
+from lectio.catalog.models import Course, Lesson
+from lectio.learning import services as learning
+from lectio.learning.models import Enrollment
+from lectio.scorm import permissions, runtime, services
+from lectio.scorm.middleware import is_content_request
+from lectio.scorm.models import Package
+from lectio.scorm.packages import PackageRefused
+
+# Package files run their own scripts (inline too, and often eval): allowed on the content
+# origin only, where nothing of the platform is reachable.
+PACKAGE_CSP = (
+    "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
+    "img-src 'self' data: blob:; media-src 'self' data: blob:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}"
+)
+PLAYER_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors {ancestors}"
+)
+
+
+# Author --------------------------------------------------------------------------------
+
+
+def _lesson_for_author(request: AuthenticatedRequest, pk: int) -> Lesson:
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("course"), pk=pk, removed_at=None, kind=Lesson.Kind.PACKAGE
+    )
+    if not permissions.can_manage_package(request.user, lesson):
+        raise Http404
+    return lesson
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lesson_package(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """GET: the lesson's package, its versions and what the last replacement changed.
+    POST: upload a zip (first or replacement); refused files change nothing."""
+    lesson = _lesson_for_author(request, pk)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("package")
+        if upload is None:
+            error = _("Choose a zip file to upload.")
+        else:
+            try:
+                package = services.import_package(
+                    lesson,
+                    upload,
+                    size=upload.size or 0,
+                    file_name=upload.name or "",
+                    by=request.user,
+                )
+            except PackageRefused as refused:
+                error = str(refused)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The package “%(title)s” is ready. Publish the course to give it to "
+                        "learners."
+                    )
+                    % {"title": package.title},
+                )
+                return redirect("authoring:lesson", pk=lesson.pk)
+    versions = list(
+        Package.objects.filter(lesson=lesson).only(
+            "key",
+            "title",
+            "standard",
+            "file_name",
+            "size",
+            "file_count",
+            "created_at",
+            "changes",
+            "structure",
+        )[:10]
+    )
+    current = next((p for p in versions if str(p.key) == lesson.content.get("package")), None)
+    # The editor loads the panel with htmx; a refused upload (a plain form post) gets it
+    # in a whole page, with the reason.
+    template = "scorm/panel.html" if request.headers.get("HX-Request") else "scorm/panel_page.html"
+    return render(
+        request,
+        template,
+        {
+            "lesson": lesson,
+            "current": current,
+            "versions": versions,
+            "error": error,
+            "content_origin": services.content_origin(),
+        },
+        status=400 if error else 200,
+    )
+
+
+# Learner, site origin -------------------------------------------------------------------
+
+
+@never_cache
+def launch(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    """The package lesson's player page: our page, with the player (on the content origin)
+    in a frame. The frame's address carries a fresh signed token."""
+    course = get_object_or_404(Course.objects.select_related("live_version"), slug=slug)
+    enrollment = (
+        Enrollment.objects.select_related("user", "course__live_version")
+        .filter(user=request.user, course=course)
+        .first()
+    )
+    if (
+        enrollment is None
+        or course.live_version is None
+        or not permissions.can_launch(request.user, enrollment)
+    ):
+        raise Http404
+    context: dict[str, Any] = {"course": course, "lesson_id": pk}
+    try:
+        lesson = learning.lesson_open_to(enrollment, pk, timezone.now())
+    except learning.ProgressRefused as refused:
+        context["refused"] = str(refused)
+        return render(request, "scorm/launch.html", context, status=refused.status)
+    context["lesson"] = lesson
+    if lesson["kind"] != "package" or not lesson["content"].get("package"):
+        raise Http404
+    origin = services.content_origin()
+    if not origin:
+        context["unconfigured"] = True
+        return render(request, "scorm/launch.html", context, status=503)
+    learning.open_lesson(enrollment, pk)
+    token = services.launch_token(
+        enrollment, pk, lesson["content"]["package"], language=request.LANGUAGE_CODE
+    )
+    context["player_url"] = origin + reverse("scorm:player", args=[token])
+    response = render(request, "scorm/launch.html", context)
+    response._csp_update = {"frame-src": ["'self'", origin]}  # type: ignore[attr-defined]
+    return response
+
+
+# Content origin -------------------------------------------------------------------------
+
+
+class _Launch:
+    def __init__(self, token: dict[str, Any], enrollment: Enrollment, lesson: dict[str, Any]):
+        self.token = token
+        self.enrollment = enrollment
+        self.lesson = lesson
+        self.structure = lesson["content"]
+
+
+def _launch_for(request: HttpRequest, token: str) -> _Launch:
+    """The launch the token names, on the content origin only; 404 otherwise."""
+    if not is_content_request(request):
+        raise Http404
+    value = services.read_token(token)
+    if value is None:
+        raise Http404
+    enrollment = (
+        Enrollment.objects.select_related("user", "course__live_version")
+        .filter(pk=int(value.get("e", 0)))
+        .first()
+    )
+    if enrollment is None or not enrollment.user.is_active:
+        raise Http404
+    lesson = learning.published_lesson(enrollment.course, int(value.get("l", 0)))
+    if lesson is None or lesson["kind"] != "package" or not lesson["content"].get("scos"):
+        raise Http404
+    return _Launch(value, enrollment, lesson)
+
+
+def _ancestors() -> str:
+    return f"'self' {settings.SITE_URL}"
+
+
+def _own_csp(response: HttpResponseBase, policy: str) -> HttpResponseBase:
+    response["Content-Security-Policy"] = policy.format(ancestors=_ancestors())
+    response._csp_exempt = True  # type: ignore[attr-defined]
+    response.xframe_options_exempt = True  # type: ignore[attr-defined]
+    return response
+
+
+def _toc(node: dict[str, Any], outcomes: dict[str, runtime.Outcome]) -> dict[str, Any]:
+    entry = {
+        "id": node["id"],
+        "title": node["title"],
+        "visible": node.get("visible", True),
+        "control": node.get("sequencing", {}).get("control"),
+    }
+    if node.get("children"):
+        entry["children"] = [_toc(child, outcomes) for child in node["children"]]
+    else:
+        outcome = outcomes.get(node["id"])
+        entry["completed"] = bool(outcome and outcome.completed)
+        entry["passed"] = outcome.passed if outcome else None
+    return entry
+
+
+@login_not_required
+@never_cache
+def player(request: HttpRequest, token: str) -> HttpResponseBase:
+    """The wrapper page: scorm-again's API object and the SCO's frame, same origin."""
+    launch = _launch_for(request, token)
+    structure = launch.structure
+    outcomes = services.sco_states(launch.enrollment, launch.lesson["id"], structure)
+    start = next(
+        (s["id"] for s in structure["scos"] if not outcomes[s["id"]].completed),
+        structure["scos"][0]["id"],
+    )
+    base = reverse("scorm:file", args=[token, "x"])[:-1]
+    config = {
+        "standard": structure["standard"],
+        "organization": _toc(structure["organization"], outcomes),
+        "scos": [
+            {"id": s["id"], "title": s["title"], "url": base + s["launch"], "sco": s["sco"]}
+            for s in structure["scos"]
+        ],
+        "start": start,
+        "session_url": reverse("scorm:session", args=[token]),
+        "commit_url": reverse("scorm:commit", args=[token]),
+        "autocommit_seconds": 30,
+    }
+    # No cookies here: the player speaks the language of the page that launched it.
+    language = str(launch.token.get("lang") or "")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    with translation.override(language):
+        response = render(
+            request,
+            "scorm/player.html",
+            {"config": config, "title": launch.lesson["title"], "lesson": launch.lesson},
+        )
+    return _own_csp(response, PLAYER_CSP)
+
+
+@login_not_required
+def file(request: HttpRequest, token: str, path: str) -> HttpResponseBase:
+    """A file of the package, to the token's holder, on the content origin."""
+    launch = _launch_for(request, token)
+    key = str(launch.token.get("p", ""))
+    if not key or path.startswith("/") or ".." in path.split("/"):
+        raise Http404
+    response = delivery.serve(request, f"packages/{key}/{path}")
+    return _own_csp(response, PACKAGE_CSP)
+
+
+def _json_body(request: HttpRequest) -> Any:
+    try:
+        return json.loads(request.body.decode("utf-8") or "null")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise runtime.CommitRefused(_("The body is not JSON.")) from None
+
+
+def _refused(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"result": False, "errorCode": 101, "error": message}, status=status)
+
+
+@login_not_required
+@csrf_exempt  # authorised by the token in the path, and no cookies on this origin
+@require_POST
+def session(request: HttpRequest, token: str) -> JsonResponse:
+    """Start a launch of one SCO (``?sco=ID``): the data it starts from."""
+    launch = _launch_for(request, token)
+    try:
+        data = services.start_session(
+            launch.enrollment, launch.lesson["id"], launch.structure, request.GET.get("sco", "")
+        )
+    except learning.ProgressRefused as refused:
+        return _refused(str(refused), refused.status)
+    return JsonResponse(data)
+
+
+@login_not_required
+@csrf_exempt  # authorised by the token in the path, and no cookies on this origin
+@require_POST
+def commit(request: HttpRequest, token: str) -> JsonResponse:
+    """One commit of a SCO's data (``?sco=ID``), from scorm-again or a page-hide beacon."""
+    launch = _launch_for(request, token)
+    try:
+        applied = services.commit(
+            launch.enrollment,
+            launch.lesson["id"],
+            launch.structure,
+            request.GET.get("sco", ""),
+            _json_body(request),
+        )
+    except runtime.CommitRefused as refused:
+        return _refused(str(refused), 400)
+    except learning.ProgressRefused as refused:
+        return _refused(str(refused), refused.status)
+    return JsonResponse({"result": True, "errorCode": 0, "applied": applied})
