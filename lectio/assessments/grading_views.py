@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from lectio.accounts.permissions import AuthenticatedRequest
 from lectio.assessments import services
 from lectio.assessments.models import Answer
-from lectio.assessments.permissions import can_manage_questions, requires
+from lectio.assessments.permissions import answers_gradable_by, can_manage_questions, requires
 
 QUEUE_LENGTH = 50
 
@@ -24,9 +24,12 @@ class GradeForm(forms.Form):
     )
 
 
-def _waiting() -> "list[Answer]":
+def _waiting(user: object) -> "list[Answer]":
+    """The oldest answers waiting for a person, of this grader's own courses' quizzes
+    (administrators: every quiz). Two queries however long the queue."""
     return list(
-        Answer.objects.filter(
+        answers_gradable_by(user)
+        .filter(
             attempt__needs_grading=True,
             attempt__submitted_at__isnull=False,
             fraction=None,
@@ -42,7 +45,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "assessments/grading.html",
-        {"answers": [(a, GradeForm(prefix=f"a{a.pk}")) for a in _waiting()]},
+        {"answers": [(a, GradeForm(prefix=f"a{a.pk}")) for a in _waiting(request.user)]},
     )
 
 
@@ -50,7 +53,11 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def grade(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     answer = get_object_or_404(
-        Answer, pk=pk, fraction=None, manual_fraction=None, attempt__needs_grading=True
+        answers_gradable_by(request.user),
+        pk=pk,
+        fraction=None,
+        manual_fraction=None,
+        attempt__needs_grading=True,
     )
     form = GradeForm(request.POST, prefix=f"a{answer.pk}")
     if not form.is_valid():
