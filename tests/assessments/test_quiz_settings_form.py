@@ -44,3 +44,39 @@ def test_an_author_picks_questions_by_category_and_number(cast):
     )
     assert content["instructions"] == "<p>Good luck</p>"
     assert catalog.publish_problems(course) == []
+
+
+def _quiz_form(lesson, **content):
+    return {
+        "lesson-title": "Final quiz",
+        "lesson-required": "on",
+        "content-draw_count": "0",
+        "content-attempts_allowed": "0",
+        "content-grading": "highest",
+        "content-wait_minutes": "0",
+        **{f"content-{key}": value for key, value in content.items()},
+    }
+
+
+def test_it_refuses_fixed_question_ids_not_in_the_bank(cast):
+    fixed = make_questions(cast.instructor, 1)
+    course = make_course(cast.instructor, pages=1, publish=False)
+    lesson = catalog.add_lesson(course.modules.get(), title="Final quiz", kind_name="quiz")
+    response = client_for(cast.instructor).post(
+        f"/author/lessons/{lesson.pk}/",
+        _quiz_form(lesson, question_ids=f"{fixed[0].pk}, 99999, 99998"),
+    )
+    assert response.status_code == 200
+    assert "There are no questions #99999, #99998 in the bank." in response.content.decode()
+    lesson.refresh_from_db()
+    assert lesson.content.get("question_ids") in (None, [])
+    response = client_for(cast.instructor).post(
+        f"/author/lessons/{lesson.pk}/", _quiz_form(lesson, question_ids="99999")
+    )
+    assert "There is no question #99999 in the bank." in response.content.decode()
+    response = client_for(cast.instructor).post(
+        f"/author/lessons/{lesson.pk}/", _quiz_form(lesson, question_ids=str(fixed[0].pk))
+    )
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.content["question_ids"] == [fixed[0].pk]
