@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lectio.accounts.permissions import AuthenticatedRequest
 from lectio.assessments import analytics, services
@@ -96,24 +96,53 @@ def quiz_analytics(request: AuthenticatedRequest, lesson_id: int) -> HttpRespons
 
 
 @requires(can_manage_questions)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def regrade(request: AuthenticatedRequest, lesson_id: int, question_id: int) -> HttpResponse:
+    """GET: what a regrade would change (attempts, scores, and how many learners would
+    fall below the passing score, who keep a completed lesson), then the form; POST: do
+    it."""
     lesson = _quiz_lesson(request, lesson_id)
     question = get_object_or_404(Question.objects.select_related("current_version"), pk=question_id)
+    if request.method == "GET":
+        previews = [
+            (label, services.regrade_preview(question, lesson_id=lesson.pk, in_place=mode != "key"))
+            for mode, label in RegradeForm.base_fields["mode"].choices  # type: ignore[attr-defined]
+        ]
+        return render(
+            request,
+            "assessments/regrade.html",
+            {
+                "lesson": lesson,
+                "question": question,
+                "previews": previews,
+                "form": RegradeForm(prefix=f"q{question.pk}"),
+            },
+        )
     form = RegradeForm(request.POST, prefix=f"q{question.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose how to regrade and give a reason."))
-        return redirect("assessments:analytics", lesson_id=lesson.pk)
+        return redirect("assessments:regrade", lesson_id=lesson.pk, question_id=question.pk)
+    in_place = form.cleaned_data["mode"] == "in_place"
+    preview = services.regrade_preview(question, lesson_id=lesson.pk, in_place=in_place)
     changed = services.regrade_question(
         question,
         lesson_id=lesson.pk,
         by=request.user,
         reason=form.cleaned_data["reason"],
-        in_place=form.cleaned_data["mode"] == "in_place",
+        in_place=in_place,
     )
     messages.success(
         request, _("Regraded: %(count)s attempt score(s) changed.") % {"count": changed}
     )
+    if preview.learners_falling:
+        messages.warning(
+            request,
+            _(
+                "%(count)s learner(s) are now below the passing score; a lesson they had "
+                "already completed stays completed."
+            )
+            % {"count": preview.learners_falling},
+        )
     return redirect("assessments:analytics", lesson_id=lesson.pk)
 
 
