@@ -209,11 +209,13 @@ def data_from_post(type_name: str, post: QueryDict) -> dict[str, Any]:
     return {}
 
 
-def translations_from_post(post: QueryDict, ids: list[str]) -> dict[str, Any]:
-    """{language: {prompt, feedback, texts}} for the languages given any text."""
+def translations_from_post(
+    post: QueryDict, ids: list[str], feedback_ids: list[str] | None = None
+) -> dict[str, Any]:
+    """{language: {prompt, feedback, texts, feedbacks}} for the languages given any text."""
     result: dict[str, Any] = {}
     for code, _name in other_languages():
-        entry = {
+        entry: dict[str, Any] = {
             "prompt": post.get(f"tr-{code}-prompt", "").strip(),
             "feedback": post.get(f"tr-{code}-feedback", "").strip(),
             "texts": {
@@ -222,7 +224,14 @@ def translations_from_post(post: QueryDict, ids: list[str]) -> dict[str, Any]:
                 if post.get(f"tr-{code}-text-{i}", "").strip()
             },
         }
-        if entry["prompt"] or entry["feedback"] or entry["texts"]:
+        feedbacks = {
+            i: post.get(f"tr-{code}-fb-{i}", "").strip()
+            for i in feedback_ids or []
+            if post.get(f"tr-{code}-fb-{i}", "").strip()
+        }
+        if feedbacks:
+            entry["feedbacks"] = feedbacks
+        if entry["prompt"] or entry["feedback"] or entry["texts"] or feedbacks:
             result[code] = entry
     return result
 

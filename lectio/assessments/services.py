@@ -62,8 +62,10 @@ def category_path(names: Sequence[str], *, under: Category | None = None) -> Cat
 
 
 def clean_translations(value: Any) -> dict[str, Any]:
-    """{language: {"prompt", "feedback", "texts": {id: text}}}, sanitised; unknown
-    languages are an error."""
+    """{language: {"prompt", "feedback", "texts": {id: text}, "feedbacks": {id: HTML}}},
+    sanitised; unknown languages are an error. ``texts`` translate choices, ordering items
+    and matching prompts; ``feedbacks`` the feedback of a choice or answer by the id in
+    ``grading.feedback_texts``."""
     if not value:
         return {}
     if not isinstance(value, dict):
@@ -81,11 +83,17 @@ def clean_translations(value: Any) -> dict[str, Any]:
         entry = entry if isinstance(entry, dict) else {}
         texts = entry.get("texts")
         texts = texts if isinstance(texts, dict) else {}
+        feedbacks = entry.get("feedbacks")
+        feedbacks = feedbacks if isinstance(feedbacks, dict) else {}
         cleaned[language] = {
             "prompt": clean_html(str(entry.get("prompt", ""))),
             "feedback": clean_html(str(entry.get("feedback", ""))),
             "texts": {str(k): clean_html(str(v)) for k, v in texts.items()},
         }
+        if feedbacks:
+            cleaned[language]["feedbacks"] = {
+                str(k): html for k, v in feedbacks.items() if (html := clean_html(str(v)))
+            }
     if problems:
         raise QuestionDataError(problems)
     return cleaned

@@ -1,6 +1,8 @@
 """The question editor: create and edit per type (an edit is a new version), input the
 type refuses (shown, nothing changed), translations, permissions, query bounds."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -9,6 +11,8 @@ from lectio.assessments.models import Attempt, Question, QuestionVersion
 from tests.assessments.data import RAW, prompt
 from tests.assessments.quizzes import make_quiz
 from tests.helpers import client_for
+
+T0 = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
 
 
 @pytest.fixture
@@ -331,3 +335,86 @@ def test_the_navigation_has_the_question_bank(cast):
         assert any(item["url"] == bank and item["current"] for item in nav)
     nav = client_for(cast.learner).get(reverse("learning:dashboard")).context["main_nav"]
     assert all(item["url"] != bank for item in nav)
+
+
+def test_feedback_translations_reach_the_turkish_learners_review(cast, fire):
+    from lectio.assessments import services as bank
+
+    question = services.create_question(
+        category=fire,
+        type="single",
+        prompt=prompt("single"),
+        data=RAW["single"],
+        general_feedback="<p>Always report.</p>",
+        by=None,
+    )
+    ids = [c["id"] for c in question.current_version.data["choices"]]
+    client = client_for(cast.instructor)
+    edit = reverse("assessments:edit_question", args=[question.pk])
+    form = client.get(edit).content.decode()
+    assert f'name="tr-tr-fb-{ids[0]}"' in form  # one field per choice feedback
+    post = choice_post(
+        [
+            (c["text"], f"{c['fraction']:g}", c["feedback"])
+            for c in question.current_version.data["choices"]
+        ],
+        general_feedback="<p>Always report.</p>",
+    )
+    for index, choice_id in enumerate(ids):
+        post[f"choice-{index}-id"] = choice_id
+    post["prompt"] = question.current_version.prompt
+    post["tr-tr-prompt"] = "<p>Şüpheli bir e-posta aldınız.</p>"
+    post["tr-tr-feedback"] = "<p>Her zaman bildirin.</p>"
+    post[f"tr-tr-text-{ids[0]}"] = "Güvenliğe bildir"
+    post[f"tr-tr-fb-{ids[0]}"] = "Doğru: güvenlik bilmeli.<script>x</script>"
+    assert client.post(edit, post).status_code == 302
+    question.refresh_from_db()
+    entry = question.current_version.translations["tr"]
+    assert entry["feedbacks"] == {ids[0]: "Doğru: güvenlik bilmeli."}
+    assert entry["feedback"] == "<p>Her zaman bildirin.</p>"
+
+    cast.learner.language = "tr"
+    cast.learner.save(update_fields=["language"])
+    everything = ["score", "answers", "feedback"]
+    _course, enrollment, quiz = make_quiz(
+        cast, [question], review_after_attempt=everything, review_after_last=everything
+    )
+    attempt = bank.start_attempt(enrollment, quiz.pk, at=T0)
+    bank.save_answers(attempt, {1: {"choice": ids[0]}}, at=T0)
+    bank.submit_attempt(attempt, at=T0)
+    learner = client_for(cast.learner)
+    review = learner.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
+    for text in (
+        "Şüpheli bir e-posta aldınız.",
+        "Her zaman bildirin.",
+        "Doğru: güvenlik bilmeli.",
+        "Güvenliğe bildir",
+    ):
+        assert text in review
+    assert "Right: security must know." not in review and "Always report." not in review
+    cast.learner.language = "en"
+    cast.learner.save(update_fields=["language"])
+    review = learner.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
+    assert "Right: security must know." in review and "Always report." in review
+    assert "Güvenliğe bildir" not in review
+
+
+def test_true_false_feedback_is_shown_on_the_review(cast, fire):
+    from lectio.assessments import services as bank
+
+    question = services.create_question(
+        category=fire,
+        type="truefalse",
+        prompt="<p>Passwords may be shared.</p>",
+        data={**RAW["truefalse"], "feedback_true": "<p>No, never.</p>"},
+        by=None,
+    )
+    everything = ["score", "answers", "feedback"]
+    _course, enrollment, quiz = make_quiz(
+        cast, [question], review_after_attempt=everything, review_after_last=everything
+    )
+    attempt = bank.start_attempt(enrollment, quiz.pk, at=T0)
+    bank.save_answers(attempt, {1: {"value": True}}, at=T0)
+    bank.submit_attempt(attempt, at=T0)
+    review = client_for(cast.learner).get(f"/assessments/attempts/{attempt.pk}/result/")
+    assert "No, never." in review.content.decode()
