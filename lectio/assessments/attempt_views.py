@@ -90,6 +90,9 @@ def quiz(request: AuthenticatedRequest, slug: str, lesson_id: int) -> HttpRespon
         else:
             return redirect("assessments:attempt", pk=attempt.pk)
     settings_ = quiz_kind.settings_of(lesson["content"])
+    settings_["instructions"] = quiz_kind.instructions_in(lesson, get_language())
+    variant = (lesson.get("variants") or {}).get((get_language() or "").split("-")[0]) or {}
+    lesson = {**lesson, "title": variant.get("title") or lesson["title"]}
     return render(
         request,
         "assessments/quiz.html",

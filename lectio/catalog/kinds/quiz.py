@@ -163,6 +163,30 @@ class ContentForm(forms.Form):
         return data
 
 
+class VariantContentForm(forms.Form):
+    """A quiz in another language: only its instructions are translated. The questions
+    (with their own translations) and every rule stay the quiz's own, so one quiz is
+    taken and measured as one whatever the language."""
+
+    instructions = forms.CharField(
+        label=gettext_lazy("Instructions"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def clean_instructions(self) -> str:
+        return clean_html(self.cleaned_data["instructions"])
+
+
+def instructions_in(lesson: dict[str, Any], language: str | None) -> str:
+    """The instructions of a published quiz lesson in ``language`` where they are
+    translated, else the quiz's own."""
+    code = (language or "").split("-")[0]
+    variant = (lesson.get("variants") or {}).get(code) or {}
+    translated = clean_html((variant.get("content") or {}).get("instructions") or "")
+    return translated or settings_of(lesson.get("content") or {})["instructions"]
+
+
 def settings_of(content: dict[str, Any]) -> dict[str, Any]:
     """The quiz's settings, normalised, whatever was stored (defaults for what is missing)."""
     grading = content.get("grading")
