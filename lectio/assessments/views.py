@@ -230,6 +230,10 @@ def _editor(
         pair_rows = editor.posted_rows(post, "pair", editor.PAIR_KEYS)
     else:
         item_rows, pair_rows = editor.list_rows(type_name, current)
+    if post:
+        gap_forms = editor.with_marked_gaps(editor.posted_gaps(post), post.get("prompt", ""))
+    else:
+        gap_forms = editor.gap_forms(type_name, current, version.prompt if version else "")
     translations = version.translations if version is not None else {}
     languages = []
     for code, name in editor.other_languages():
@@ -277,6 +281,7 @@ def _editor(
             "unit_rows": unit_rows,
             "item_rows": item_rows,
             "pair_rows": pair_rows,
+            "gap_forms": gap_forms if type_name == "cloze" else [],
             "values": values,
             "languages": languages,
         },

@@ -89,6 +89,28 @@ VALID = {
         "feedback_false": "Think again.",
         "default_mark": "1",
     },
+    "cloze": {
+        "prompt": "<p>Water boils at [[temp]] °C; it is [[state]] at 20 °C.</p>",
+        "default_mark": "2",
+        "gaps": "3",
+        "gap-0-id": "temp",
+        "gap-0-kind": "numeric",
+        "gap-0-weight": "2",
+        "gap-0-rows": "2",
+        "gap-0-0-text": "100",
+        "gap-0-0-tolerance": "0.5",
+        "gap-0-0-feedback": "Yes.",
+        "gap-1-id": "state",
+        "gap-1-kind": "choice",
+        "gap-1-weight": "1",
+        "gap-1-rows": "3",
+        "gap-1-0-text": "liquid",
+        "gap-1-0-fraction": "1",
+        "gap-1-1-text": "gas",
+        "gap-1-1-feedback": "Not at 20 °C.",
+        "gap-2-id": "",
+        "gap-2-rows": "1",
+    },
     "essay": {
         "prompt": "<p>Describe a drill.</p>",
         "rubric": "<p>Mentions the assembly point.</p>",
@@ -133,6 +155,18 @@ INVALID = {
     ),
     "truefalse": ({"prompt": "<p>Water is wet.</p>", "default_mark": "1"}, "true or false"),
     "essay": ({"prompt": "   ", "default_mark": "1"}, "The question has no text."),
+    "cloze": (
+        {
+            "prompt": "<p>[[temp]] and [[later]]</p>",
+            "default_mark": "1",
+            "gaps": "1",
+            "gap-0-id": "temp",
+            "gap-0-kind": "short",
+            "gap-0-rows": "1",
+            "gap-0-0-text": "hot",
+        },
+        "The text marks a gap [[later]] that is not defined.",
+    ),
 }
 
 
@@ -176,6 +210,16 @@ def test_it_creates_a_question(cast, fire, type_name):
     if type_name == "short":
         assert [a["text"] for a in version.data["answers"]] == ["Ankara", "Ank*"]
         assert version.data["case_sensitive"] is True
+    if type_name == "cloze":
+        temp, state = version.data["gaps"]
+        assert (temp["id"], temp["kind"], temp["weight"]) == ("temp", "numeric", 2)
+        assert [(a["value"], a["tolerance"], a["fraction"]) for a in temp["answers"]] == [
+            (100, 0.5, 1)
+        ]
+        assert [(c["text"], c["fraction"], c["feedback"]) for c in state["choices"]] == [
+            ("liquid", 1, ""),
+            ("gas", 0, "Not at 20 °C."),
+        ]
 
 
 @pytest.mark.parametrize("type_name", list(VALID))
@@ -192,12 +236,15 @@ def test_an_edit_makes_a_new_version(cast, fire, type_name):
     client = client_for(cast.admin)
     page = client.get(reverse("assessments:edit_question", args=[question.pk]))
     assert page.status_code == 200
-    post = dict(VALID[type_name], prompt="<p>Reworded.</p>")
+    reworded = "<p>Reworded.</p>"
+    if type_name == "cloze":
+        reworded = "<p>Reworded: [[temp]] and [[state]].</p>"
+    post = dict(VALID[type_name], prompt=reworded)
     response = client.post(reverse("assessments:edit_question", args=[question.pk]), post)
-    assert response.status_code == 302
+    assert response.status_code == 302, response.content.decode()
     question.refresh_from_db()
     assert question.current_version.number == 2
-    assert question.current_version.prompt == "<p>Reworded.</p>"
+    assert question.current_version.prompt == reworded
     first.refresh_from_db()
     assert (first.prompt, first.data) == original
     assert QuestionVersion.objects.filter(question=question).count() == 2
@@ -246,12 +293,44 @@ def test_without_a_type_it_asks_for_one(cast, fire):
     assert 'value="truefalse"' in response.content.decode()
 
 
-def test_types_without_a_form_are_not_editable(cast, fire):
+def test_a_cloze_edit_without_changes_keeps_every_gap(cast, fire):
     question = services.create_question(
         category=fire, type="cloze", prompt=prompt("cloze"), data=RAW["cloze"], by=None
     )
+    first = question.current_version
     client = client_for(cast.instructor)
-    assert client.get(reverse("assessments:edit_question", args=[question.pk])).status_code == 404
+    edit = reverse("assessments:edit_question", args=[question.pk])
+    page = client.get(edit)
+    assert page.status_code == 200
+    # The form as the browser would send it back untouched.
+    post = {}
+    for field in page.context["gap_forms"]:
+        index = len([k for k in post if k.endswith("-kind")])
+        post |= {
+            f"gap-{index}-id": field["id"],
+            f"gap-{index}-kind": field["kind"],
+            f"gap-{index}-weight": field["weight"],
+            f"gap-{index}-rows": str(len(field["rows"])),
+        }
+        if field["case_sensitive"]:
+            post[f"gap-{index}-case_sensitive"] = "on"
+        for n, row in enumerate(field["rows"]):
+            post |= {f"gap-{index}-{n}-{key}": value for key, value in row.items()}
+    post |= {"gaps": str(len(page.context["gap_forms"])), "prompt": first.prompt}
+    post["default_mark"] = "1"
+    assert client.post(edit, post).status_code == 302
+    question.refresh_from_db()
+    assert question.current_version.data == first.data
+    assert question.current_version.number == 2
+
+
+def test_a_refused_cloze_offers_a_form_for_each_marked_gap(cast, fire):
+    post, _message = INVALID["cloze"]
+    response = client_for(cast.instructor).post(new_url(fire, "cloze"), post)
+    assert response.status_code == 400
+    ids = [gap["id"] for gap in response.context["gap_forms"]]
+    assert ids[:2] == ["temp", "later"]  # what was typed, then the undefined marker
+    assert 'value="hot"' in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["learner", "manager", "outsider"])
