@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from lectio.accounts.permissions import is_administrator, is_instructor, requires
-from lectio.assessments.models import Answer, Attempt
+from lectio.assessments.models import Answer, Attempt, QuestionImage
 from lectio.catalog.models import Lesson
 from lectio.catalog.permissions import courses_editable_by
 
@@ -19,6 +19,7 @@ __all__ = [
     "answers_gradable_by",
     "attempts_visible_to",
     "can_manage_questions",
+    "can_view_image",
     "quiz_lessons_for",
     "requires",
 ]
@@ -53,3 +54,13 @@ def answers_gradable_by(user: Any) -> QuerySet[Answer]:
     if not is_instructor(user):
         return Answer.objects.none()
     return Answer.objects.filter(attempt__enrollment__course__in=courses_editable_by(user))
+
+
+def can_view_image(user: Any, image: QuestionImage) -> bool:
+    """A bank picture: instructors and administrators (the bank is theirs); a learner
+    when a question version showing it is part of one of their attempts."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if can_manage_questions(user):
+        return True
+    return Answer.objects.filter(attempt__enrollment__user=user, version__images=image).exists()

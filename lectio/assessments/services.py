@@ -2,6 +2,7 @@
 attempts (start, autosave, submit, expiry)."""
 
 import contextlib
+import json
 import math
 import random
 from collections.abc import Iterable, Sequence
@@ -11,6 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -18,20 +21,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lectio.accounts.models import User
-from lectio.assessments import grading
+from lectio.assessments import grading, images, rich_text
 from lectio.assessments.models import (
     Answer,
     Attempt,
     Category,
     GradeAudit,
     Question,
+    QuestionImage,
     QuestionType,
     QuestionVersion,
     Tag,
 )
 from lectio.assessments.qtypes import QuestionDataError
+from lectio.assessments.rich_text import clean as clean_html
 from lectio.catalog.kinds import quiz as quiz_kind
-from lectio.catalog.sanitize import clean_html
 from lectio.learning import services as learning
 from lectio.learning.models import Enrollment
 
@@ -97,6 +101,36 @@ def clean_translations(value: Any) -> dict[str, Any]:
     if problems:
         raise QuestionDataError(problems)
     return cleaned
+
+
+def store_image(data: bytes, *, name: str, by: User | None, alt: str = "") -> QuestionImage:
+    """A picture for question texts, checked and re-encoded (``images.check``), stored
+    under ``question-images/``; ImageProblem says why a file is refused (nothing stored)."""
+    checked = images.check(data)
+    picture = QuestionImage(
+        content_type=checked.content_type,
+        name=" ".join(name.split())[:255] or "picture",
+        alt=" ".join(alt.split())[:500],
+        size=len(checked.data),
+        width=checked.width,
+        height=checked.height,
+        created_by=by,
+    )
+    picture.file = default_storage.save(
+        f"question-images/{picture.key}.{checked.suffix}", ContentFile(checked.data)
+    )
+    picture.save()
+    return picture
+
+
+def _link_images(version: QuestionVersion) -> None:
+    """Record the bank pictures a new version shows (in any text, any language)."""
+    texts = json.dumps(
+        [version.prompt, version.general_feedback, version.data, version.translations]
+    )
+    keys = rich_text.image_keys(texts)
+    if keys:
+        version.images.set(QuestionImage.objects.filter(key__in=keys))
 
 
 def _version_fields(
@@ -166,6 +200,7 @@ def create_question(
     )
     question = Question.objects.create(category=category, created_by=by)
     version = QuestionVersion.objects.create(question=question, number=1, created_by=by, **fields)
+    _link_images(version)
     question.current_version = version
     question.save(update_fields=["current_version"])
     question.tags.set(_tags(tags))
@@ -196,6 +231,7 @@ def revise_question(question: Question, *, by: User | None, **changes: Any) -> Q
     version = QuestionVersion.objects.create(
         question=question, number=number, created_by=by, **_version_fields(**fields)
     )
+    _link_images(version)
     question.current_version = version
     question.save(update_fields=["current_version"])
     return version
