@@ -150,6 +150,11 @@ def _translate(
             text = texts.get(str(item.get("id")))
             if text:
                 item["text"] = text
+    for gap in view.get("gaps", []):
+        for choice in gap.get("choices", []):
+            text = texts.get(f"{gap['id']}:{choice['id']}")
+            if text:
+                choice["text"] = text
     return str(entry.get("prompt") or prompt)
 
 
@@ -360,7 +365,9 @@ def _describe(
         matches = response.get("matches") or {}
         return "; ".join(f"{prompts.get(k, k)} → {v}" for k, v in matches.items())
     choices = {
-        (str(g["id"]), str(c["id"])): strip_tags(c["text"])
+        (str(g["id"]), str(c["id"])): strip_tags(
+            translated.get(f"{g['id']}:{c['id']}") or c["text"]
+        )
         for g in data.get("gaps", [])
         for c in g.get("choices", [])
     }

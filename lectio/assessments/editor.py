@@ -247,10 +247,15 @@ def _cloze_data(post: QueryDict) -> dict[str, Any]:
 
 def translatable(data: dict[str, Any]) -> list[tuple[str, str]]:
     """(id, original text) of what a learner sees besides the prompt: choices, ordering
-    items, matching prompts."""
+    items, matching prompts, and the choices of cloze gaps (``gap:choice``)."""
     texts = [(str(c["id"]), c["text"]) for c in data.get("choices", [])]
     texts += [(str(i["id"]), i["text"]) for i in data.get("items", [])]
     texts += [(str(p["id"]), p["prompt"]) for p in data.get("pairs", [])]
+    texts += [
+        (f"{g['id']}:{c['id']}", c["text"])
+        for g in data.get("gaps", [])
+        for c in g.get("choices", [])
+    ]
     return texts
 
 

@@ -3,6 +3,8 @@ with a mark and a comment. Instructors and administrators."""
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,10 +26,10 @@ class GradeForm(forms.Form):
     )
 
 
-def _waiting(user: object) -> "list[Answer]":
-    """The oldest answers waiting for a person, of this grader's own courses' quizzes
-    (administrators: every quiz). Two queries however long the queue."""
-    return list(
+def _waiting(user: object) -> "QuerySet[Answer]":
+    """The answers waiting for a person, oldest first, of this grader's own courses'
+    quizzes (administrators: every quiz)."""
+    return (
         answers_gradable_by(user)
         .filter(
             attempt__needs_grading=True,
@@ -36,16 +38,18 @@ def _waiting(user: object) -> "list[Answer]":
             manual_fraction=None,
         )
         .select_related("attempt__enrollment__user", "attempt__enrollment__course", "version")
-        .order_by("attempt__submitted_at", "slot")[:QUEUE_LENGTH]
+        .order_by("attempt__submitted_at", "pk")
     )
 
 
 @requires(can_manage_questions)
 def queue(request: AuthenticatedRequest) -> HttpResponse:
+    """A page of 50 waiting answers: three queries however long the queue."""
+    page = Paginator(_waiting(request.user), QUEUE_LENGTH).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/grading.html",
-        {"answers": [(a, GradeForm(prefix=f"a{a.pk}")) for a in _waiting(request.user)]},
+        {"answers": [(a, GradeForm(prefix=f"a{a.pk}")) for a in page], "page": page},
     )
 
 

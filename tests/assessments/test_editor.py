@@ -497,3 +497,52 @@ def test_true_false_feedback_is_shown_on_the_review(cast, fire):
     bank.submit_attempt(attempt, at=T0)
     review = client_for(cast.learner).get(f"/assessments/attempts/{attempt.pk}/result/")
     assert "No, never." in review.content.decode()
+
+
+def test_cloze_gap_choices_are_translated_for_a_turkish_learner(cast, fire):
+    from lectio.assessments import services as bank
+
+    question = services.create_question(
+        category=fire, type="cloze", prompt=prompt("cloze"), data=RAW["cloze"], by=None
+    )
+    state = question.current_version.data["gaps"][3]
+    liquid = state["choices"][0]["id"]
+    client = client_for(cast.instructor)
+    edit = reverse("assessments:edit_question", args=[question.pk])
+    page = client.get(edit)
+    field = f"tr-tr-text-state:{liquid}"
+    assert f'name="{field}"' in page.content.decode()
+    post = {
+        "gaps": "0",
+        "prompt": question.current_version.prompt,
+        "default_mark": "1",
+    }
+    for index, gap in enumerate(page.context["gap_forms"]):
+        post |= {
+            f"gap-{index}-id": gap["id"],
+            f"gap-{index}-kind": gap["kind"],
+            f"gap-{index}-weight": gap["weight"],
+            f"gap-{index}-rows": str(len(gap["rows"])),
+            **({f"gap-{index}-case_sensitive": "on"} if gap["case_sensitive"] else {}),
+        }
+        for n, row in enumerate(gap["rows"]):
+            post |= {f"gap-{index}-{n}-{key}": value for key, value in row.items()}
+    post["gaps"] = str(len(page.context["gap_forms"]))
+    post[field] = "sıvı"
+    assert client.post(edit, post).status_code == 302
+    question.refresh_from_db()
+    assert question.current_version.translations["tr"]["texts"] == {f"state:{liquid}": "sıvı"}
+    cast.learner.language = "tr"
+    cast.learner.save(update_fields=["language"])
+    everything = ["score", "answers", "feedback"]
+    _course, enrollment, quiz = make_quiz(
+        cast, [question], review_after_attempt=everything, review_after_last=everything
+    )
+    attempt = bank.start_attempt(enrollment, quiz.pk, at=T0)
+    learner = client_for(cast.learner)
+    text = learner.get(f"/assessments/attempts/{attempt.pk}/").content.decode()
+    assert "sıvı" in text and ">gas<" in text.replace(" ", "")  # untranslated stays
+    bank.save_answers(attempt, {1: {"gaps": {"state": liquid}}}, at=T0)
+    bank.submit_attempt(attempt, at=T0)
+    review = learner.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
+    assert "state: sıvı" in review
