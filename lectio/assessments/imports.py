@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -198,11 +199,13 @@ def check(batch: QuestionImport) -> Preview:
     return Preview(items=items, new_categories=new)
 
 
-def _store_pictures(item: Item, by: User | None) -> None:
-    """Store the pictures the file carries and point the item's texts at them."""
+def _store_pictures(item: Item, by: User | None, stored: list[str]) -> None:
+    """Store the pictures the file carries and point the item's texts at them; the
+    storage names are added to ``stored`` so a rolled-back import can delete them."""
     swaps = {}
     for name, data in item.images.items():
         picture = services.store_image(data, name=name.rsplit("/", 1)[-1], by=by)
+        stored.append(picture.file)
         swaps[rich_text.placeholder_url(name)] = picture.url
     if not swaps:
         return
@@ -223,30 +226,36 @@ def apply(batch: QuestionImport, *, by: User | None) -> Preview:
     preview = check(batch)
     if not preview.ok:
         return preview
-    with transaction.atomic():
-        categories: dict[tuple[str, ...], Category] = {}
-        for item in preview.importable:
-            path = _target(item, batch.category)
-            if path not in categories:
-                if path:
-                    categories[path] = services.category_path(path, under=batch.category)
-                else:
-                    assert batch.category is not None  # _target gives a path when None
-                    categories[path] = batch.category
-            _store_pictures(item, by)
-            services.create_question(
-                category=categories[path],
-                type=item.type,
-                prompt=item.prompt,
-                data=item.data,
-                by=by,
-                name=item.name,
-                general_feedback=item.general_feedback,
-                default_mark=item.default_mark,
-                tags=item.tags,
-            )
-        batch.status = QuestionImport.Status.APPLIED
-        batch.question_count = len(preview.importable)
-        batch.applied_at = timezone.now()
-        batch.save(update_fields=["status", "question_count", "applied_at"])
+    stored: list[str] = []  # picture files written, deleted again if the import fails
+    try:
+        with transaction.atomic():
+            categories: dict[tuple[str, ...], Category] = {}
+            for item in preview.importable:
+                path = _target(item, batch.category)
+                if path not in categories:
+                    if path:
+                        categories[path] = services.category_path(path, under=batch.category)
+                    else:
+                        assert batch.category is not None  # _target gives a path when None
+                        categories[path] = batch.category
+                _store_pictures(item, by, stored)
+                services.create_question(
+                    category=categories[path],
+                    type=item.type,
+                    prompt=item.prompt,
+                    data=item.data,
+                    by=by,
+                    name=item.name,
+                    general_feedback=item.general_feedback,
+                    default_mark=item.default_mark,
+                    tags=item.tags,
+                )
+            batch.status = QuestionImport.Status.APPLIED
+            batch.question_count = len(preview.importable)
+            batch.applied_at = timezone.now()
+            batch.save(update_fields=["status", "question_count", "applied_at"])
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
     return preview

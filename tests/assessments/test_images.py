@@ -262,3 +262,23 @@ def test_qti_package_pictures_are_imported(cast):
     assert picture.name == "exit.png"
     assert f'<img src="{picture.url}" alt="Exit sign">' in version.prompt
     assert "missing.png" not in version.prompt
+
+
+def test_a_failed_import_leaves_no_picture_files(cast):
+    import base64
+    from unittest import mock
+
+    from django.core.files.storage import default_storage
+
+    with (
+        mock.patch("lectio.assessments.services.create_question", side_effect=RuntimeError("disk")),
+        pytest.raises(RuntimeError),
+    ):
+        _import(cast, _moodle(base64.b64encode(png()).decode()))
+    assert not QuestionImage.objects.exists()
+    _folders, files = (
+        default_storage.listdir("question-images")
+        if default_storage.exists("question-images")
+        else ([], [])
+    )
+    assert files == []
