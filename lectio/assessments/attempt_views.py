@@ -123,6 +123,8 @@ def _question(answer: Answer) -> dict[str, Any]:
     if version.type == "ordering":
         order = response.get("order") or [i["id"] for i in view["items"]]
         view["positions"] = {item_id: n for n, item_id in enumerate(order, start=1)}
+    if "options" in view:
+        view["labels"] = [(option, option) for option in view["options"]]
     prompt = _translate(version.translations, view, version.prompt, get_language())
     return {
         "slot": answer.slot,
@@ -155,6 +157,10 @@ def _translate(
             text = texts.get(f"{gap['id']}:{choice['id']}")
             if text:
                 choice["text"] = text
+    if "options" in view:  # matching: graded by the original text, shown translated
+        view["labels"] = [
+            (option, texts.get(f"option:{option}") or option) for option in view["options"]
+        ]
     return str(entry.get("prompt") or prompt)
 
 
@@ -363,7 +369,10 @@ def _describe(
             for p in data.get("pairs", [])
         }
         matches = response.get("matches") or {}
-        return "; ".join(f"{prompts.get(k, k)} → {v}" for k, v in matches.items())
+        return "; ".join(
+            f"{prompts.get(k, k)} → {translated.get(f'option:{v}') or v}"
+            for k, v in matches.items()
+        )
     choices = {
         (str(g["id"]), str(c["id"])): strip_tags(
             translated.get(f"{g['id']}:{c['id']}") or c["text"]

@@ -247,7 +247,8 @@ def _cloze_data(post: QueryDict) -> dict[str, Any]:
 
 def translatable(data: dict[str, Any]) -> list[tuple[str, str]]:
     """(id, original text) of what a learner sees besides the prompt: choices, ordering
-    items, matching prompts, and the choices of cloze gaps (``gap:choice``)."""
+    items, matching prompts, the choices of cloze gaps (``gap:choice``) and matching
+    options (``option:<text>``)."""
     texts = [(str(c["id"]), c["text"]) for c in data.get("choices", [])]
     texts += [(str(i["id"]), i["text"]) for i in data.get("items", [])]
     texts += [(str(p["id"]), p["prompt"]) for p in data.get("pairs", [])]
@@ -256,6 +257,9 @@ def translatable(data: dict[str, Any]) -> list[tuple[str, str]]:
         for g in data.get("gaps", [])
         for c in g.get("choices", [])
     ]
+    # Matching options are graded by their text: translated by it, shown, never posted.
+    options = [p["answer"] for p in data.get("pairs", [])] + list(data.get("distractors", []))
+    texts += [(f"option:{option}", option) for option in options]
     return texts
 
 

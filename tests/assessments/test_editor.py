@@ -546,3 +546,40 @@ def test_cloze_gap_choices_are_translated_for_a_turkish_learner(cast, fire):
     bank.submit_attempt(attempt, at=T0)
     review = learner.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
     assert "state: sıvı" in review
+
+
+def test_matching_options_are_shown_translated_and_graded_by_the_original(cast, fire):
+    from lectio.assessments import services as bank
+
+    question = services.create_question(
+        category=fire,
+        type="matching",
+        prompt=prompt("matching"),
+        data=RAW["matching"],
+        translations={"tr": {"texts": {"option:Extinguisher": "Yangın söndürücü"}}},
+        by=None,
+    )
+    edit = client_for(cast.instructor).get(reverse("assessments:edit_question", args=[question.pk]))
+    assert 'name="tr-tr-text-option:Umbrella"' in edit.content.decode()
+    cast.learner.language = "tr"
+    cast.learner.save(update_fields=["language"])
+    everything = ["score", "answers", "feedback"]
+    _course, enrollment, quiz = make_quiz(
+        cast, [question], review_after_attempt=everything, review_after_last=everything
+    )
+    attempt = bank.start_attempt(enrollment, quiz.pk, at=T0)
+    learner = client_for(cast.learner)
+    page = learner.get(f"/assessments/attempts/{attempt.pk}/").content.decode()
+    assert '<option value="Extinguisher">Yangın söndürücü</option>' in page
+    assert '<option value="Umbrella">Umbrella</option>' in page
+    fire_pair = question.current_version.data["pairs"][0]["id"]
+    response = learner.post(
+        f"/assessments/attempts/{attempt.pk}/save/",
+        {"s1-shown": "1", f"s1-m-{fire_pair}": "Extinguisher"},
+    )
+    assert response.status_code == 302
+    bank.submit_attempt(attempt, at=T0)
+    attempt.refresh_from_db()
+    assert attempt.score == round(100 / 3, 2)
+    review = learner.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
+    assert "Fire → Yangın söndürücü" in review
