@@ -3,14 +3,17 @@
 `.venv/bin/python bench/quiz_load.py [--learners 64] [--concurrency 16] [--questions 10]
 [--saves 3] [--json out.json]`, or `--quick` (6 learners, 3 threads) for a smoke run.
 
-It builds a throw-away SQLite data folder, a published course whose quiz draws
+It builds a throw-away data folder (SQLite), or with DATABASE_URL set to PostgreSQL a
+fresh database beside that one (dropped afterwards, as bench/compliance.py does), a
+published course whose quiz draws
 `--questions` single-choice questions, and `--learners` enrolled learners, then drives
 Django's test client in-process from `--concurrency` threads (each thread has its own
 database connection). Every learner: start the attempt, load the attempt page, autosave
 the whole form `--saves` times, submit. A minimal view (/healthz) is timed in the same run
 as the baseline; compare the ratios, not the absolute numbers. Each request's SQL queries
 are counted. SQLite has one writer at a time, so concurrent saves wait for the lock;
-requests that still fail ("database is locked") are counted, never hidden.
+requests that still fail ("database is locked") are counted, never hidden. PostgreSQL
+runs them side by side, each thread on a pooled connection of its own.
 """
 
 import argparse
@@ -18,11 +21,12 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from compliance import throwaway_database  # bench/: a fresh SQLite folder or PG database
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ("baseline /healthz", "start attempt", "attempt page", "autosave", "submit")
@@ -175,7 +179,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def table(results: dict[str, Any]) -> str:
     lines = [
-        f"{results['learners']} learners, {results['concurrency']} threads, "
+        f"{results['database']}: {results['learners']} learners, {results['concurrency']} threads, "
         f"{results['questions']} questions, {results['saves']} autosaves each: "
         f"{results['submitted']} submitted in {results['seconds']} s, "
         f"{results['requests_per_second']} requests/s, {results['errors']} errors "
@@ -203,13 +207,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.quick:
         args.learners, args.concurrency, args.questions = 6, 3, 3
     sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="lectio-quiz-load-") as data:
-        os.environ["LECTIO_DATA_DIR"] = data
-        (Path(data) / "static").mkdir()  # whitenoise looks for it
-        os.environ.pop("DATABASE_URL", None)  # SQLite only, in the throw-away folder
-        os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # One pooled connection per thread on PostgreSQL, and a few to spare.
+    os.environ.setdefault("DATABASE_POOL_MAX", str(args.concurrency + 4))
+    with throwaway_database() as database:
+        (Path(os.environ["LECTIO_DATA_DIR"]) / "static").mkdir()  # whitenoise looks for it
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lectio.settings")
-        results = run(args)
+        results = {"database": database, **run(args)}
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

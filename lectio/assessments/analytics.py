@@ -33,6 +33,8 @@ EASY = 0.9
 HARD = 0.2
 BINS = 10  # score histogram: 0 to 9, 10 to 19, ... 90 to 100 %
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE}
+PART_TYPES = {QuestionType.MATCHING, QuestionType.ORDERING, QuestionType.CLOZE}
+MOST_GIVEN = 10  # per pair, item or gap: the answers given most often (and the right one)
 
 
 @dataclass
@@ -41,6 +43,7 @@ class ChoiceCount:
     text: str
     picked: int
     correct: bool
+    group: str = ""  # the matching prompt, ordering item or cloze gap the row is about
 
 
 @dataclass
@@ -116,6 +119,74 @@ def _choice_texts(version_type: str, data: dict[str, Any]) -> list[tuple[str, st
     ]
 
 
+def _given_parts(kind: str, data: dict[str, Any], response: Any) -> list[tuple[str, str]]:
+    """(part id, what was given) for each pair, item or gap of a response: the option
+    matched to a prompt, the position (1, 2, ...) an item was put at, the text typed
+    (spaces collapsed) or the choice picked in a gap."""
+    response = response if isinstance(response, dict) else {}
+    if kind == QuestionType.MATCHING:
+        matches = response.get("matches")
+        matches = matches if isinstance(matches, dict) else {}
+        return [(str(k), " ".join(str(v).split())) for k, v in matches.items() if v]
+    if kind == QuestionType.ORDERING:
+        order = response.get("order")
+        order = order if isinstance(order, list) else []
+        return [(str(item), str(n)) for n, item in enumerate(order, start=1)]
+    gaps = response.get("gaps")
+    gaps = gaps if isinstance(gaps, dict) else {}
+    return [(str(k), " ".join(str(v).split())) for k, v in gaps.items() if str(v).strip()]
+
+
+def _part_counts(kind: str, data: dict[str, Any], items: list[Answer]) -> list[ChoiceCount]:
+    """How often each answer was given per matching pair, ordering item (per position)
+    or cloze gap: the right one always listed, then the others given most often."""
+    from lectio.assessments.qtypes import cloze
+
+    counts: dict[tuple[str, str], int] = {}
+    for answer in items:
+        for part, value in _given_parts(kind, data, answer.response):
+            counts[part, value] = counts.get((part, value), 0) + 1
+    groups: list[tuple[str, str, set[str], dict[str, str]]] = []  # id, label, right, texts
+    if kind == QuestionType.MATCHING:
+        for pair in data.get("pairs", []):
+            groups.append((str(pair["id"]), strip_tags(pair["prompt"]), {pair["answer"]}, {}))
+    elif kind == QuestionType.ORDERING:
+        count = len(data.get("items", []))
+        positions = {str(p): _("position %(n)s") % {"n": p} for p in range(1, count + 1)}
+        for n, item in enumerate(data.get("items", []), start=1):
+            groups.append((str(item["id"]), strip_tags(item["text"]), {str(n)}, positions))
+    else:
+        for gap in data.get("gaps", []):
+            texts = {str(c["id"]): strip_tags(c["text"]) for c in gap.get("choices", [])}
+            typed = {g for (p, g) in counts if p == gap["id"]}
+            good = {g for g in typed if cloze.grade_gap(gap, g).fraction == 1}
+            if not good:  # nobody got it: the key's own answer is listed
+                good = {str(v) for v in cloze.correct_response({"gaps": [gap]})["gaps"].values()}
+            groups.append((str(gap["id"]), _("Gap %(id)s") % {"id": gap["id"]}, good, texts))
+    rows: list[ChoiceCount] = []
+    for part, label, right, texts in groups:
+        given = {g: c for (p, g), c in counts.items() if p == part}
+        shown = (
+            sorted(right)
+            + [
+                g
+                for g, _c in sorted(given.items(), key=lambda gc: (-gc[1], gc[0]))
+                if g not in right
+            ][:MOST_GIVEN]
+        )
+        rows += [
+            ChoiceCount(
+                key=f"{part}:{g}",
+                text=texts.get(g, g),
+                picked=given.get(g, 0),
+                correct=g in right,
+                group=label,
+            )
+            for g in shown
+        ]
+    return rows
+
+
 def _flags(stats: QuestionStats) -> list[str]:
     flags = []
     if stats.discrimination is not None:
@@ -176,6 +247,8 @@ def quiz_stats(lesson_id: int) -> QuizStats:
                 ChoiceCount(key=key, text=text, picked=counts.get(key, 0), correct=correct)
                 for key, text, correct in _choice_texts(version.type, version.data)
             ]
+        elif version.type in PART_TYPES:
+            stats.choices = _part_counts(version.type, version.data, items)
         stats.flags = _flags(stats)
         questions.append(stats)
     values = list(scores.values())

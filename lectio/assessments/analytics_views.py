@@ -8,12 +8,18 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lectio.accounts.permissions import AuthenticatedRequest
 from lectio.assessments import analytics, services
 from lectio.assessments.models import Answer, Attempt, GradeAudit, Question
-from lectio.assessments.permissions import can_manage_questions, requires
+from lectio.assessments.permissions import (
+    answers_gradable_by,
+    attempts_visible_to,
+    can_manage_questions,
+    quiz_lessons_for,
+    requires,
+)
 from lectio.catalog.models import Lesson
 
 RECENT = 50
@@ -36,9 +42,10 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000)
 
 
-def _quiz_lesson(lesson_id: int) -> Lesson:
+def _quiz_lesson(request: AuthenticatedRequest, lesson_id: int) -> Lesson:
+    """A quiz lesson of the person's own courses (administrators: any); 404 otherwise."""
     return get_object_or_404(
-        Lesson.objects.select_related("module__course"), pk=lesson_id, kind="quiz"
+        quiz_lessons_for(request.user).select_related("module__course"), pk=lesson_id
     )
 
 
@@ -66,7 +73,7 @@ def _bars(bins: list[analytics.Bin]) -> list[dict[str, int]]:
 
 @requires(can_manage_questions)
 def quiz_analytics(request: AuthenticatedRequest, lesson_id: int) -> HttpResponse:
-    lesson = _quiz_lesson(lesson_id)
+    lesson = _quiz_lesson(request, lesson_id)
     stats = analytics.quiz_stats(lesson.pk)
     attempts = list(
         Attempt.objects.filter(lesson_id=lesson.pk, submitted_at__isnull=False)
@@ -89,36 +96,67 @@ def quiz_analytics(request: AuthenticatedRequest, lesson_id: int) -> HttpRespons
 
 
 @requires(can_manage_questions)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def regrade(request: AuthenticatedRequest, lesson_id: int, question_id: int) -> HttpResponse:
-    lesson = _quiz_lesson(lesson_id)
+    """GET: what a regrade would change (attempts, scores, and how many learners would
+    fall below the passing score, who keep a completed lesson), then the form; POST: do
+    it."""
+    lesson = _quiz_lesson(request, lesson_id)
     question = get_object_or_404(Question.objects.select_related("current_version"), pk=question_id)
+    if request.method == "GET":
+        previews = [
+            (label, services.regrade_preview(question, lesson_id=lesson.pk, in_place=mode != "key"))
+            for mode, label in RegradeForm.base_fields["mode"].choices  # type: ignore[attr-defined]
+        ]
+        return render(
+            request,
+            "assessments/regrade.html",
+            {
+                "lesson": lesson,
+                "question": question,
+                "previews": previews,
+                "form": RegradeForm(prefix=f"q{question.pk}"),
+            },
+        )
     form = RegradeForm(request.POST, prefix=f"q{question.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose how to regrade and give a reason."))
-        return redirect("assessments:analytics", lesson_id=lesson.pk)
+        return redirect("assessments:regrade", lesson_id=lesson.pk, question_id=question.pk)
+    in_place = form.cleaned_data["mode"] == "in_place"
+    preview = services.regrade_preview(question, lesson_id=lesson.pk, in_place=in_place)
     changed = services.regrade_question(
         question,
         lesson_id=lesson.pk,
         by=request.user,
         reason=form.cleaned_data["reason"],
-        in_place=form.cleaned_data["mode"] == "in_place",
+        in_place=in_place,
     )
     messages.success(
         request, _("Regraded: %(count)s attempt score(s) changed.") % {"count": changed}
     )
+    if preview.learners_falling:
+        messages.warning(
+            request,
+            _(
+                "%(count)s learner(s) are now below the passing score; a lesson they had "
+                "already completed stays completed."
+            )
+            % {"count": preview.learners_falling},
+        )
     return redirect("assessments:analytics", lesson_id=lesson.pk)
 
 
-def _review_attempt(pk: int) -> Attempt:
+def _review_attempt(request: AuthenticatedRequest, pk: int) -> Attempt:
     return get_object_or_404(
-        Attempt.objects.select_related("enrollment__user"), pk=pk, submitted_at__isnull=False
+        attempts_visible_to(request.user).select_related("enrollment__user"),
+        pk=pk,
+        submitted_at__isnull=False,
     )
 
 
 @requires(can_manage_questions)
 def attempt_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    attempt = _review_attempt(pk)
+    attempt = _review_attempt(request, pk)
     answers = list(Answer.objects.filter(attempt=attempt).select_related("version"))
     audit = list(GradeAudit.objects.filter(attempt=attempt).select_related("by", "answer"))
     return render(
@@ -135,7 +173,9 @@ def attempt_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @requires(can_manage_questions)
 @require_POST
 def override(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    answer = get_object_or_404(Answer, pk=pk, attempt__submitted_at__isnull=False)
+    answer = get_object_or_404(
+        answers_gradable_by(request.user), pk=pk, attempt__submitted_at__isnull=False
+    )
     form = OverrideForm(request.POST, prefix=f"a{answer.pk}")
     if not form.is_valid():
         messages.error(request, _("Give a mark between 0 and 100 and a reason."))

@@ -8,7 +8,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
-        from lectio.assessments.models import Category
+        from lectio.assessments.models import Category, Question
         from lectio.catalog.kinds import quiz
         from lectio.trees import in_tree_order
 
@@ -18,5 +18,16 @@ class AssessmentsConfig(AppConfig):
                 for c in in_tree_order(Category.objects.only("pk", "name", "parent", "depth"))
             ]
 
-        # The quiz author picks a bank category to draw questions from.
+        def known_questions(ids: list[int]) -> set[int]:
+            # The bank is shared by every instructor (decision 64): a question is visible
+            # to the author when it exists and has a version to show.
+            return set(
+                Question.objects.filter(pk__in=ids, current_version__isnull=False).values_list(
+                    "pk", flat=True
+                )
+            )
+
+        # The quiz author picks a bank category to draw questions from, and fixed
+        # questions must be in the bank.
         quiz.provide_categories(categories)
+        quiz.provide_question_check(known_questions)

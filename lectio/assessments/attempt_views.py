@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -89,6 +90,9 @@ def quiz(request: AuthenticatedRequest, slug: str, lesson_id: int) -> HttpRespon
         else:
             return redirect("assessments:attempt", pk=attempt.pk)
     settings_ = quiz_kind.settings_of(lesson["content"])
+    settings_["instructions"] = quiz_kind.instructions_in(lesson, get_language())
+    variant = (lesson.get("variants") or {}).get((get_language() or "").split("-")[0]) or {}
+    lesson = {**lesson, "title": variant.get("title") or lesson["title"]}
     return render(
         request,
         "assessments/quiz.html",
@@ -119,6 +123,8 @@ def _question(answer: Answer) -> dict[str, Any]:
     if version.type == "ordering":
         order = response.get("order") or [i["id"] for i in view["items"]]
         view["positions"] = {item_id: n for n, item_id in enumerate(order, start=1)}
+    if "options" in view:
+        view["labels"] = [(option, option) for option in view["options"]]
     prompt = _translate(version.translations, view, version.prompt, get_language())
     return {
         "slot": answer.slot,
@@ -146,6 +152,15 @@ def _translate(
             text = texts.get(str(item.get("id")))
             if text:
                 item["text"] = text
+    for gap in view.get("gaps", []):
+        for choice in gap.get("choices", []):
+            text = texts.get(f"{gap['id']}:{choice['id']}")
+            if text:
+                choice["text"] = text
+    if "options" in view:  # matching: graded by the original text, shown translated
+        view["labels"] = [
+            (option, texts.get(f"option:{option}") or option) for option in view["options"]
+        ]
     return str(entry.get("prompt") or prompt)
 
 
@@ -296,22 +311,26 @@ def result(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     last = bool(allowed) and current.number >= allowed
     shown = set(rules.get("review_after_last" if last else "review_after_attempt") or [])
     reviewed = []
+    language = (get_language() or "").split("-")[0]
     if shown & {"answers", "feedback"}:
         for answer in _answers(current):
             version = answer.version
+            entry = (version.translations or {}).get(language) or {}
+            texts = entry.get("texts") or {}
             item: dict[str, Any] = {
                 "slot": answer.slot,
-                "prompt": version.prompt,
+                "prompt": entry.get("prompt") or version.prompt,
                 "fraction": answer.fraction,
             }
             if "answers" in shown:
-                item["given"] = _describe(version.type, version.data, answer.response or {})
-                item["correct"] = _describe(
-                    version.type, version.data, grading.correct_response(version.type, version.data)
-                )
+                correct = grading.correct_response(version.type, version.data)
+                item["given"] = _describe(version.type, version.data, answer.response or {}, texts)
+                item["correct"] = _describe(version.type, version.data, correct, texts)
             if "feedback" in shown:
-                item["feedback"] = version.general_feedback
-                item["choice_feedback"] = _choice_feedback(version.data, answer.feedback)
+                item["feedback"] = entry.get("feedback") or version.general_feedback
+                item["choice_feedback"] = _choice_feedback(
+                    version.data, answer.feedback, entry.get("feedbacks") or {}
+                )
                 item["comment"] = answer.manual_comment
             reviewed.append(item)
     return render(
@@ -326,10 +345,12 @@ def result(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _describe(kind: str, data: dict[str, Any], response: dict[str, Any]) -> str:
+def _describe(
+    kind: str, data: dict[str, Any], response: dict[str, Any], translated: dict[str, str]
+) -> str:
     """A response in words, for the review after submission (the full question data may
-    be used here: the attempt is closed)."""
-    texts = {c["id"]: c["text"] for c in data.get("choices", [])}
+    be used here: the attempt is closed), with the texts translated where they are."""
+    texts = {c["id"]: translated.get(str(c["id"])) or c["text"] for c in data.get("choices", [])}
     if kind == "single":
         return str(texts.get(response.get("choice"), ""))
     if kind == "multiple":
@@ -340,14 +361,31 @@ def _describe(kind: str, data: dict[str, Any], response: dict[str, Any]) -> str:
     if kind in ("short", "numeric", "essay"):
         return str(response.get("text") or "")
     if kind == "ordering":
-        items = {i["id"]: i["text"] for i in data.get("items", [])}
+        items = {i["id"]: translated.get(str(i["id"])) or i["text"] for i in data.get("items", [])}
         return " → ".join(str(items.get(i, "")) for i in response.get("order") or [])
-    parts = response.get("matches") or response.get("gaps") or {}
-    return "; ".join(f"{key}: {value}" for key, value in parts.items())
+    if kind == "matching":
+        prompts = {
+            str(p["id"]): strip_tags(translated.get(str(p["id"])) or p["prompt"])
+            for p in data.get("pairs", [])
+        }
+        matches = response.get("matches") or {}
+        return "; ".join(
+            f"{prompts.get(k, k)} → {translated.get(f'option:{v}') or v}"
+            for k, v in matches.items()
+        )
+    choices = {
+        (str(g["id"]), str(c["id"])): strip_tags(
+            translated.get(f"{g['id']}:{c['id']}") or c["text"]
+        )
+        for g in data.get("gaps", [])
+        for c in g.get("choices", [])
+    }
+    gaps = response.get("gaps") or {}
+    return "; ".join(f"{k}: {choices.get((str(k), str(v)), v)}" for k, v in gaps.items())
 
 
-def _choice_feedback(data: dict[str, Any], ids: list[str]) -> list[str]:
-    """The feedback of the choices or answers the grade named (sanitised HTML)."""
-    items = list(data.get("choices", [])) + list(data.get("answers", []))
-    by_id = {str(item.get("id")): item.get("feedback") for item in items}
-    return [text for i in ids if (text := by_id.get(str(i)))]
+def _choice_feedback(data: dict[str, Any], ids: list[str], translated: dict[str, str]) -> list[str]:
+    """The feedback of the choices or answers the grade named (sanitised HTML), in the
+    learner's language where it is translated."""
+    by_id = grading.feedback_texts(data)
+    return [text for i in ids if (text := translated.get(str(i)) or by_id.get(str(i)))]

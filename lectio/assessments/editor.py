@@ -20,6 +20,7 @@ EDITABLE = (
     "numeric",
     "matching",
     "ordering",
+    "cloze",
     "essay",
 )
 # Types whose data is a list of rows of text, fraction and feedback.
@@ -142,12 +143,123 @@ def list_rows(
     return [], []
 
 
+# Cloze: one fieldset per gap (id, kind, weight, case rule) with rows of answers; a row's
+# "text" is the accepted text, the number (numeric gaps) or the choice's text.
+GAP_KEYS = ("id", "kind", "weight", "case_sensitive")
+GAP_ROW_KEYS = ("id", "text", "tolerance", "fraction", "feedback")
+BLANK_GAPS = 2
+
+
+def _gap_row(gap: dict[str, Any], item: dict[str, Any]) -> dict[str, str]:
+    text = f"{item['value']:g}" if gap["kind"] == "numeric" else str(item.get("text", ""))
+    return {
+        "id": str(item["id"]),
+        "text": text,
+        "tolerance": f"{item['tolerance']:g}" if "tolerance" in item else "",
+        "fraction": f"{item['fraction']:g}",
+        "feedback": str(item.get("feedback", "")),
+    }
+
+
+def _blank_gap(gap_id: str = "") -> dict[str, Any]:
+    return {
+        "id": gap_id,
+        "kind": "short",
+        "weight": "1",
+        "case_sensitive": False,
+        "rows": [dict.fromkeys(GAP_ROW_KEYS, "") for _ in range(BLANK_ROWS)],
+    }
+
+
+def gap_forms(type_name: str, data: dict[str, Any], prompt: str = "") -> list[dict[str, Any]]:
+    """A cloze question's gaps as fieldsets, each with its rows then blank ones; then a
+    blank fieldset for every gap the text marks but nothing defines yet, and a few more."""
+    if type_name != "cloze":
+        return []
+    gaps = []
+    for gap in data.get("gaps", []):
+        items = gap.get("choices", gap.get("answers", []))
+        rows = [_gap_row(gap, item) for item in items]
+        rows += [dict.fromkeys(GAP_ROW_KEYS, "") for _ in range(BLANK_ROWS)]
+        gaps.append(
+            {
+                "id": str(gap["id"]),
+                "kind": gap["kind"],
+                "weight": f"{gap['weight']:g}",
+                "case_sensitive": bool(gap.get("case_sensitive")),
+                "rows": rows,
+            }
+        )
+    return with_marked_gaps(gaps, prompt)
+
+
+def with_marked_gaps(gaps: list[dict[str, Any]], prompt: str) -> list[dict[str, Any]]:
+    from lectio.assessments.qtypes.cloze import markers
+
+    defined = {g["id"] for g in gaps}
+    gaps = [*gaps, *(_blank_gap(m) for m in markers(prompt) if m not in defined)]
+    return gaps + [_blank_gap() for _ in range(BLANK_GAPS)]
+
+
+def posted_gaps(post: QueryDict) -> list[dict[str, Any]]:
+    """The gap fieldsets as posted (kept on the page when the form is refused); blank
+    ones are dropped and come back by ``with_marked_gaps``."""
+    gaps = []
+    for index in range(min(_int(post.get("gaps"), 0), 50)):
+        name = f"gap-{index}-"
+        gap: dict[str, Any] = {
+            "id": post.get(name + "id", "").strip(),
+            "kind": post.get(name + "kind", "short"),
+            "weight": post.get(name + "weight", "").strip() or "1",
+            "case_sensitive": post.get(name + "case_sensitive") == "on",
+            "rows": posted_rows(post, f"gap-{index}", GAP_ROW_KEYS),
+        }
+        if gap["id"] or any(any(row.values()) for row in gap["rows"]):
+            gaps.append(gap)
+    return gaps
+
+
+def _cloze_data(post: QueryDict) -> dict[str, Any]:
+    gaps = []
+    for gap in posted_gaps(post):
+        entry: dict[str, Any] = {"id": gap["id"], "kind": gap["kind"], "weight": gap["weight"]}
+        items = []
+        for row in gap["rows"]:
+            if not (row["text"] or row["fraction"] or row["feedback"]):
+                continue  # a blank row
+            item: dict[str, Any] = {
+                "fraction": row["fraction"] or ("0" if gap["kind"] == "choice" else "1"),
+                "feedback": row["feedback"],
+            }
+            if gap["kind"] == "numeric":
+                item["value"], item["tolerance"] = row["text"], row["tolerance"] or "0"
+            else:
+                item["text"] = row["text"]
+            if row["id"]:
+                item["id"] = row["id"]
+            items.append(item)
+        entry["choices" if gap["kind"] == "choice" else "answers"] = items
+        if gap["kind"] == "short":
+            entry["case_sensitive"] = gap["case_sensitive"]
+        gaps.append(entry)
+    return {"gaps": gaps}
+
+
 def translatable(data: dict[str, Any]) -> list[tuple[str, str]]:
     """(id, original text) of what a learner sees besides the prompt: choices, ordering
-    items, matching prompts."""
+    items, matching prompts, the choices of cloze gaps (``gap:choice``) and matching
+    options (``option:<text>``)."""
     texts = [(str(c["id"]), c["text"]) for c in data.get("choices", [])]
     texts += [(str(i["id"]), i["text"]) for i in data.get("items", [])]
     texts += [(str(p["id"]), p["prompt"]) for p in data.get("pairs", [])]
+    texts += [
+        (f"{g['id']}:{c['id']}", c["text"])
+        for g in data.get("gaps", [])
+        for c in g.get("choices", [])
+    ]
+    # Matching options are graded by their text: translated by it, shown, never posted.
+    options = [p["answer"] for p in data.get("pairs", [])] + list(data.get("distractors", []))
+    texts += [(f"option:{option}", option) for option in options]
     return texts
 
 
@@ -204,16 +316,20 @@ def data_from_post(type_name: str, post: QueryDict) -> dict[str, Any]:
             "feedback_true": post.get("feedback_true", ""),
             "feedback_false": post.get("feedback_false", ""),
         }
+    if type_name == "cloze":
+        return _cloze_data(post)
     if type_name == "essay":
         return {"rubric": post.get("rubric", ""), "min_words": post.get("min_words", "0")}
     return {}
 
 
-def translations_from_post(post: QueryDict, ids: list[str]) -> dict[str, Any]:
-    """{language: {prompt, feedback, texts}} for the languages given any text."""
+def translations_from_post(
+    post: QueryDict, ids: list[str], feedback_ids: list[str] | None = None
+) -> dict[str, Any]:
+    """{language: {prompt, feedback, texts, feedbacks}} for the languages given any text."""
     result: dict[str, Any] = {}
     for code, _name in other_languages():
-        entry = {
+        entry: dict[str, Any] = {
             "prompt": post.get(f"tr-{code}-prompt", "").strip(),
             "feedback": post.get(f"tr-{code}-feedback", "").strip(),
             "texts": {
@@ -222,7 +338,14 @@ def translations_from_post(post: QueryDict, ids: list[str]) -> dict[str, Any]:
                 if post.get(f"tr-{code}-text-{i}", "").strip()
             },
         }
-        if entry["prompt"] or entry["feedback"] or entry["texts"]:
+        feedbacks = {
+            i: post.get(f"tr-{code}-fb-{i}", "").strip()
+            for i in feedback_ids or []
+            if post.get(f"tr-{code}-fb-{i}", "").strip()
+        }
+        if feedbacks:
+            entry["feedbacks"] = feedbacks
+        if entry["prompt"] or entry["feedback"] or entry["texts"] or feedbacks:
             result[code] = entry
     return result
 

@@ -57,3 +57,18 @@ class ExportForm(forms.Form):
         widget=forms.RadioSelect,
         initial="moodle_xml",
     )
+
+
+class ImageForm(forms.Form):
+    file = forms.FileField(
+        label=_("Picture"),
+        help_text=_("PNG, JPEG, GIF or WebP, up to 5 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
+        ),
+    )
+    alt = forms.CharField(
+        label=_("Text alternative"),
+        max_length=500,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )

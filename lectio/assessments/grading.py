@@ -5,6 +5,7 @@ version's type and data: no database, no clock, no randomness.
     public_view(version.type, version.data) -> what the browser may see
     responses_shape(version.type) -> what an attempt page sends
     correct_response(version.type, version.data) -> a response that scores 1
+    feedback_texts(version.data) -> {feedback id: HTML} for Result.feedback ids
 """
 
 from typing import Any
@@ -16,6 +17,7 @@ __all__ = [
     "Result",
     "clean",
     "correct_response",
+    "feedback_texts",
     "grade",
     "public_view",
     "responses_shape",
@@ -49,3 +51,21 @@ def responses_shape(version_type: str) -> dict[str, Any]:
 def correct_response(version_type: str, data: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = module(version_type).correct_response(data)
     return response
+
+
+def feedback_texts(data: dict[str, Any]) -> dict[str, str]:
+    """The feedback HTML of every choice or accepted answer by the id ``grade`` names in
+    ``Result.feedback``: choice and answer ids, ``true``/``false``, and ``gap:id`` in a
+    cloze. Only entries with feedback are listed."""
+    texts: dict[str, str] = {}
+    for item in [*data.get("choices", []), *data.get("answers", [])]:
+        if item.get("feedback"):
+            texts[str(item.get("id"))] = str(item["feedback"])
+    for value in ("true", "false"):
+        if data.get(f"feedback_{value}"):
+            texts[value] = str(data[f"feedback_{value}"])
+    for gap in data.get("gaps", []):
+        for item in [*gap.get("choices", []), *gap.get("answers", [])]:
+            if item.get("feedback"):
+                texts[f"{gap['id']}:{item.get('id')}"] = str(item["feedback"])
+    return texts

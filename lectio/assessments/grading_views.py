@@ -3,6 +3,8 @@ with a mark and a comment. Instructors and administrators."""
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 from lectio.accounts.permissions import AuthenticatedRequest
 from lectio.assessments import services
 from lectio.assessments.models import Answer
-from lectio.assessments.permissions import can_manage_questions, requires
+from lectio.assessments.permissions import answers_gradable_by, can_manage_questions, requires
 
 QUEUE_LENGTH = 50
 
@@ -24,25 +26,30 @@ class GradeForm(forms.Form):
     )
 
 
-def _waiting() -> "list[Answer]":
-    return list(
-        Answer.objects.filter(
+def _waiting(user: object) -> "QuerySet[Answer]":
+    """The answers waiting for a person, oldest first, of this grader's own courses'
+    quizzes (administrators: every quiz)."""
+    return (
+        answers_gradable_by(user)
+        .filter(
             attempt__needs_grading=True,
             attempt__submitted_at__isnull=False,
             fraction=None,
             manual_fraction=None,
         )
         .select_related("attempt__enrollment__user", "attempt__enrollment__course", "version")
-        .order_by("attempt__submitted_at", "slot")[:QUEUE_LENGTH]
+        .order_by("attempt__submitted_at", "pk")
     )
 
 
 @requires(can_manage_questions)
 def queue(request: AuthenticatedRequest) -> HttpResponse:
+    """A page of 50 waiting answers: three queries however long the queue."""
+    page = Paginator(_waiting(request.user), QUEUE_LENGTH).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/grading.html",
-        {"answers": [(a, GradeForm(prefix=f"a{a.pk}")) for a in _waiting()]},
+        {"answers": [(a, GradeForm(prefix=f"a{a.pk}")) for a in page], "page": page},
     )
 
 
@@ -50,7 +57,11 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def grade(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     answer = get_object_or_404(
-        Answer, pk=pk, fraction=None, manual_fraction=None, attempt__needs_grading=True
+        answers_gradable_by(request.user),
+        pk=pk,
+        fraction=None,
+        manual_fraction=None,
+        attempt__needs_grading=True,
     )
     form = GradeForm(request.POST, prefix=f"a{answer.pk}")
     if not form.is_valid():

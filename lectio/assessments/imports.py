@@ -4,20 +4,24 @@
 would, writing nothing; ``apply`` re-checks and, only when every question is importable,
 creates the categories and questions in one transaction."""
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lectio.accounts.models import User
-from lectio.assessments import grading, services
+from lectio.assessments import grading, images, rich_text, services
 from lectio.assessments.formats import FileProblem, Item, aiken, gift, moodle_xml, qti
 from lectio.assessments.models import Category, QuestionImport
 from lectio.assessments.qtypes import QuestionDataError
-from lectio.catalog.sanitize import ALLOWED_TAGS, clean_html
+from lectio.assessments.rich_text import QUESTION_TAGS as ALLOWED_TAGS
+from lectio.assessments.rich_text import clean as clean_html
 
 PARSERS: dict[str, Callable[[str], list[Item]]] = {
     QuestionImport.Format.GIFT: gift.parse,
@@ -87,6 +91,48 @@ def _dropped_html(*texts: str) -> list[str]:
     return sorted(names - ALLOWED_TAGS)
 
 
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def _foreign_pictures(*texts: str) -> list[str]:
+    """The sources of pictures the file points at but does not carry (another site, a
+    file left behind): sanitising drops them."""
+    found = []
+    for text in texts:
+        for match in _IMG_SRC.finditer(text):
+            src = next(g for g in match.groups() if g is not None)
+            if not rich_text.IMAGE_SRC.fullmatch(src):
+                name = unquote(src.removeprefix("@@PLUGINFILE@@/"))
+                if name not in found:
+                    found.append(name)
+    return found
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a question's data (choices, feedback, gaps...)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _check_pictures(item: Item) -> None:
+    """Every picture the file carries must be one Lectio can store."""
+    for name, data in item.images.items():
+        try:
+            images.check(data)
+        except images.ImageProblem as problem:
+            item.error = _("Line %(line)s: the picture “%(name)s”: %(problem)s") % {
+                "line": item.line,
+                "name": name,
+                "problem": problem,
+            }
+            return
+
+
 def _validate(item: Item) -> None:
     """Check an item as create_question will, turning problems into a line-numbered error."""
     if item.status != "ok":
@@ -96,6 +142,14 @@ def _validate(item: Item) -> None:
             _("HTML left out of the text: %(elements)s (not allowed in questions).")
             % {"elements": ", ".join(f"<{name}>" for name in dropped)}
         )
+    texts = (item.prompt, item.general_feedback, *_strings(item.data))
+    if foreign := _foreign_pictures(*texts):
+        item.warnings.append(
+            _("Pictures left out (not in the file): %(names)s.") % {"names": ", ".join(foreign)}
+        )
+    _check_pictures(item)
+    if item.error:
+        return
     try:
         if not 0 < item.default_mark < 10000:
             raise QuestionDataError([_("The default mark must be above 0.")])
@@ -145,35 +199,63 @@ def check(batch: QuestionImport) -> Preview:
     return Preview(items=items, new_categories=new)
 
 
+def _store_pictures(item: Item, by: User | None, stored: list[str]) -> None:
+    """Store the pictures the file carries and point the item's texts at them; the
+    storage names are added to ``stored`` so a rolled-back import can delete them."""
+    swaps = {}
+    for name, data in item.images.items():
+        picture = services.store_image(data, name=name.rsplit("/", 1)[-1], by=by)
+        stored.append(picture.file)
+        swaps[rich_text.placeholder_url(name)] = picture.url
+    if not swaps:
+        return
+
+    def swap(text: str) -> str:
+        for placeholder, url in swaps.items():
+            text = text.replace(placeholder, url)
+        return text
+
+    item.prompt = swap(item.prompt)
+    item.general_feedback = swap(item.general_feedback)
+    item.data = json.loads(swap(json.dumps(item.data)))
+
+
 def apply(batch: QuestionImport, *, by: User | None) -> Preview:
     """Import every importable question of a file in one transaction; nothing when any
     question has an error."""
     preview = check(batch)
     if not preview.ok:
         return preview
-    with transaction.atomic():
-        categories: dict[tuple[str, ...], Category] = {}
-        for item in preview.importable:
-            path = _target(item, batch.category)
-            if path not in categories:
-                if path:
-                    categories[path] = services.category_path(path, under=batch.category)
-                else:
-                    assert batch.category is not None  # _target gives a path when None
-                    categories[path] = batch.category
-            services.create_question(
-                category=categories[path],
-                type=item.type,
-                prompt=item.prompt,
-                data=item.data,
-                by=by,
-                name=item.name,
-                general_feedback=item.general_feedback,
-                default_mark=item.default_mark,
-                tags=item.tags,
-            )
-        batch.status = QuestionImport.Status.APPLIED
-        batch.question_count = len(preview.importable)
-        batch.applied_at = timezone.now()
-        batch.save(update_fields=["status", "question_count", "applied_at"])
+    stored: list[str] = []  # picture files written, deleted again if the import fails
+    try:
+        with transaction.atomic():
+            categories: dict[tuple[str, ...], Category] = {}
+            for item in preview.importable:
+                path = _target(item, batch.category)
+                if path not in categories:
+                    if path:
+                        categories[path] = services.category_path(path, under=batch.category)
+                    else:
+                        assert batch.category is not None  # _target gives a path when None
+                        categories[path] = batch.category
+                _store_pictures(item, by, stored)
+                services.create_question(
+                    category=categories[path],
+                    type=item.type,
+                    prompt=item.prompt,
+                    data=item.data,
+                    by=by,
+                    name=item.name,
+                    general_feedback=item.general_feedback,
+                    default_mark=item.default_mark,
+                    tags=item.tags,
+                )
+            batch.status = QuestionImport.Status.APPLIED
+            batch.question_count = len(preview.importable)
+            batch.applied_at = timezone.now()
+            batch.save(update_fields=["status", "question_count", "applied_at"])
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
     return preview

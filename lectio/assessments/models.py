@@ -1,6 +1,7 @@
 """Question banks: nested categories, tags, questions and their immutable versions, and
 the record of each import."""
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -110,6 +111,47 @@ class Question(models.Model):
         return f"#{self.pk}"
 
 
+class QuestionImage(models.Model):
+    """A picture in question text, feedback or choices: the bank's own file (a question
+    bank belongs to no course, so course assets do not fit), checked with Pillow and
+    re-encoded when stored, delivered only by ``views.image`` to people who may see a
+    question showing it. Versions record the pictures they show (``QuestionVersion.images``)
+    so that check is one indexed query."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file = models.CharField(max_length=500)  # storage name
+    content_type = models.CharField(max_length=32)
+    name = models.CharField(_("file name"), max_length=255)
+    alt = models.CharField(_("text alternative"), max_length=500, blank=True)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("question image")
+        verbose_name_plural = _("question images")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url(self) -> str:
+        return f"/assessments/images/{self.key}/"
+
+    @property
+    def html(self) -> str:
+        """The tag an author pastes into a question text (plain text, escaped on pages)."""
+        from django.utils.html import escape
+
+        alt = escape(self.alt)
+        return f'<img src="{self.url}" alt="{alt}" width="{self.width}" height="{self.height}">'
+
+
 class VersionIsImmutable(Exception):
     """A question version, once saved, is never changed: a new one is made instead."""
 
@@ -128,6 +170,9 @@ class QuestionVersion(models.Model):
     # {language: {"prompt": …, "feedback": …, "texts": {id: text}}}
     translations: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
     default_mark = models.DecimalField(_("default mark"), max_digits=6, decimal_places=2, default=1)
+    # The bank pictures its texts show (set once, when the version is made): who may
+    # fetch a picture is decided from the versions showing it.
+    images = models.ManyToManyField(QuestionImage, blank=True, related_name="versions")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

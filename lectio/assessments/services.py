@@ -2,14 +2,18 @@
 attempts (start, autosave, submit, expiry)."""
 
 import contextlib
+import json
 import math
 import random
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -17,20 +21,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lectio.accounts.models import User
-from lectio.assessments import grading
+from lectio.assessments import grading, images, rich_text
 from lectio.assessments.models import (
     Answer,
     Attempt,
     Category,
     GradeAudit,
     Question,
+    QuestionImage,
     QuestionType,
     QuestionVersion,
     Tag,
 )
 from lectio.assessments.qtypes import QuestionDataError
+from lectio.assessments.rich_text import clean as clean_html
 from lectio.catalog.kinds import quiz as quiz_kind
-from lectio.catalog.sanitize import clean_html
 from lectio.learning import services as learning
 from lectio.learning.models import Enrollment
 
@@ -61,8 +66,10 @@ def category_path(names: Sequence[str], *, under: Category | None = None) -> Cat
 
 
 def clean_translations(value: Any) -> dict[str, Any]:
-    """{language: {"prompt", "feedback", "texts": {id: text}}}, sanitised; unknown
-    languages are an error."""
+    """{language: {"prompt", "feedback", "texts": {id: text}, "feedbacks": {id: HTML}}},
+    sanitised; unknown languages are an error. ``texts`` translate choices, ordering items
+    and matching prompts; ``feedbacks`` the feedback of a choice or answer by the id in
+    ``grading.feedback_texts``."""
     if not value:
         return {}
     if not isinstance(value, dict):
@@ -80,14 +87,50 @@ def clean_translations(value: Any) -> dict[str, Any]:
         entry = entry if isinstance(entry, dict) else {}
         texts = entry.get("texts")
         texts = texts if isinstance(texts, dict) else {}
+        feedbacks = entry.get("feedbacks")
+        feedbacks = feedbacks if isinstance(feedbacks, dict) else {}
         cleaned[language] = {
             "prompt": clean_html(str(entry.get("prompt", ""))),
             "feedback": clean_html(str(entry.get("feedback", ""))),
             "texts": {str(k): clean_html(str(v)) for k, v in texts.items()},
         }
+        if feedbacks:
+            cleaned[language]["feedbacks"] = {
+                str(k): html for k, v in feedbacks.items() if (html := clean_html(str(v)))
+            }
     if problems:
         raise QuestionDataError(problems)
     return cleaned
+
+
+def store_image(data: bytes, *, name: str, by: User | None, alt: str = "") -> QuestionImage:
+    """A picture for question texts, checked and re-encoded (``images.check``), stored
+    under ``question-images/``; ImageProblem says why a file is refused (nothing stored)."""
+    checked = images.check(data)
+    picture = QuestionImage(
+        content_type=checked.content_type,
+        name=" ".join(name.split())[:255] or "picture",
+        alt=" ".join(alt.split())[:500],
+        size=len(checked.data),
+        width=checked.width,
+        height=checked.height,
+        created_by=by,
+    )
+    picture.file = default_storage.save(
+        f"question-images/{picture.key}.{checked.suffix}", ContentFile(checked.data)
+    )
+    picture.save()
+    return picture
+
+
+def _link_images(version: QuestionVersion) -> None:
+    """Record the bank pictures a new version shows (in any text, any language)."""
+    texts = json.dumps(
+        [version.prompt, version.general_feedback, version.data, version.translations]
+    )
+    keys = rich_text.image_keys(texts)
+    if keys:
+        version.images.set(QuestionImage.objects.filter(key__in=keys))
 
 
 def _version_fields(
@@ -157,6 +200,7 @@ def create_question(
     )
     question = Question.objects.create(category=category, created_by=by)
     version = QuestionVersion.objects.create(question=question, number=1, created_by=by, **fields)
+    _link_images(version)
     question.current_version = version
     question.save(update_fields=["current_version"])
     question.tags.set(_tags(tags))
@@ -187,6 +231,7 @@ def revise_question(question: Question, *, by: User | None, **changes: Any) -> Q
     version = QuestionVersion.objects.create(
         question=question, number=number, created_by=by, **_version_fields(**fields)
     )
+    _link_images(version)
     question.current_version = version
     question.save(update_fields=["current_version"])
     return version
@@ -518,6 +563,74 @@ def _required_reason(reason: str) -> str:
     if not reason:
         raise AttemptRefused(_("Give a reason for the change."), 400)
     return reason
+
+
+@dataclass
+class RegradePreview:
+    """What a regrade would do, told to the instructor before it is done."""
+
+    attempts: int  # submitted attempts whose answers would be graded again
+    changed: int  # of which the score would change
+    learners_falling: int  # learners whose quiz result would drop below the passing score
+    learners_rising: int  # learners whose result would reach it
+
+
+def regrade_preview(question: Question, *, lesson_id: int, in_place: bool) -> RegradePreview:
+    """The effect of ``regrade_question`` with the same arguments, computed without
+    writing anything: four queries whatever the number of attempts. A learner falling
+    below the passing score keeps a lesson (and course) already completed (decision
+    201); the instructor is told how many beforehand."""
+    current = question.current_version
+    assert current is not None
+    touched = Answer.objects.filter(
+        attempt__lesson_id=lesson_id,
+        attempt__submitted_at__isnull=False,
+        version__question=question,
+    )
+    if not in_place:
+        touched = touched.exclude(version=current)
+    attempt_ids = set(touched.values_list("attempt_id", flat=True))
+    attempts = {a.pk: a for a in Attempt.objects.filter(pk__in=attempt_ids)}
+    new_scores: dict[int, float | None] = {}
+    by_attempt: dict[int, list[Answer]] = {}
+    for answer in Answer.objects.filter(attempt_id__in=attempt_ids).select_related("version"):
+        by_attempt.setdefault(answer.attempt_id, []).append(answer)
+    for pk, answers in by_attempt.items():
+        for answer in answers:
+            if answer.version.question_id != question.pk:
+                continue
+            version = answer.version if in_place else current
+            answer.version = version
+            answer.fraction = grading.grade(
+                version.type, version.data, answer.response or {}
+            ).fraction
+        new_scores[pk] = _attempt_score(answers)
+    changed = sum(1 for pk, score in new_scores.items() if score != attempts[pk].score)
+    learners = {(a.enrollment_id, a.cycle) for a in attempts.values()}
+    siblings: dict[tuple[int, int], list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(
+        lesson_id=lesson_id, enrollment_id__in={e for e, _c in learners}
+    ):
+        if (attempt.enrollment_id, attempt.cycle) in learners:
+            siblings.setdefault((attempt.enrollment_id, attempt.cycle), []).append(attempt)
+    falling = rising = 0
+    for group in siblings.values():
+        rules = max(group, key=lambda a: a.number).settings
+        if rules.get("passing_score") is None:
+            continue
+        before = combined_score(group, rules.get("grading", "highest"))
+        after_group = [Attempt(number=a.number, score=new_scores.get(a.pk, a.score)) for a in group]
+        after = combined_score(after_group, rules.get("grading", "highest"))
+        was = before is not None and _passes(before, rules)
+        now = after is not None and _passes(after, rules)
+        falling += was and not now
+        rising += now and not was
+    return RegradePreview(
+        attempts=len(attempts),
+        changed=changed,
+        learners_falling=falling,
+        learners_rising=rising,
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from lectio.assessments import analytics_views, attempt_views, grading_views, views
+from lectio.assessments import (
+    analytics_views,
+    attempt_views,
+    grading_views,
+    image_views,
+    views,
+)
 
 app_name = "assessments"
 urlpatterns = [
@@ -11,6 +17,8 @@ urlpatterns = [
     path("questions/<int:pk>/", views.question, name="question"),
     path("questions/<int:pk>/edit/", views.edit_question, name="edit_question"),
     path("import/", views.import_upload, name="import"),
+    path("images/", image_views.pictures, name="pictures"),
+    path("images/<uuid:key>/", image_views.image, name="image"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("quiz/<slug:slug>/<int:lesson_id>/", attempt_views.quiz, name="quiz"),
     path("attempts/<int:pk>/", attempt_views.attempt, name="attempt"),

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from lectio.accounts.permissions import AuthenticatedRequest
-from lectio.assessments import editor, exports, imports, services
+from lectio.assessments import editor, exports, grading, imports, services
 from lectio.assessments.forms import ExportForm, ImportForm
 from lectio.assessments.models import (
     Category,
@@ -183,6 +183,7 @@ def _editor(
     version = question.current_version if question is not None else None
     current = version.data if version is not None else {}
     ids = [i for i, _text in editor.translatable(current)]
+    feedbacks = grading.feedback_texts(current)
     problems: list[str] = []
     post = request.POST
     if request.method == "POST":
@@ -192,7 +193,7 @@ def _editor(
             "data": editor.data_from_post(type_name, post),
             "name": post.get("name", ""),
             "general_feedback": post.get("general_feedback", ""),
-            "translations": editor.translations_from_post(post, ids),
+            "translations": editor.translations_from_post(post, ids, list(feedbacks)),
         }
         if mark is None:
             problems.append(_("The default mark must be a number."))
@@ -229,21 +230,34 @@ def _editor(
         pair_rows = editor.posted_rows(post, "pair", editor.PAIR_KEYS)
     else:
         item_rows, pair_rows = editor.list_rows(type_name, current)
+    if post:
+        gap_forms = editor.with_marked_gaps(editor.posted_gaps(post), post.get("prompt", ""))
+    else:
+        gap_forms = editor.gap_forms(type_name, current, version.prompt if version else "")
     translations = version.translations if version is not None else {}
     languages = []
     for code, name in editor.other_languages():
         entry = translations.get(code, {})
         texts = entry.get("texts", {})
+        translated_feedback = entry.get("feedbacks", {})
         if post:
             entry = {
                 "prompt": post.get(f"tr-{code}-prompt", ""),
                 "feedback": post.get(f"tr-{code}-feedback", ""),
             }
             texts = {i: post.get(f"tr-{code}-text-{i}", "") for i in ids}
-        choices = [
-            (c["id"], c["text"], texts.get(str(c["id"]), "")) for c in current.get("choices", [])
-        ]
-        languages.append({"code": code, "name": name, "entry": entry, "choices": choices})
+            translated_feedback = {i: post.get(f"tr-{code}-fb-{i}", "") for i in feedbacks}
+        choices = [(i, text, texts.get(i, "")) for i, text in editor.translatable(current)]
+        feedback_rows = [(i, text, translated_feedback.get(i, "")) for i, text in feedbacks.items()]
+        languages.append(
+            {
+                "code": code,
+                "name": name,
+                "entry": entry,
+                "choices": choices,
+                "feedbacks": feedback_rows,
+            }
+        )
     if post:
         values: dict[str, Any] = {key: post.get(key, "") for key in editor.SIMPLE_FIELDS}
         values["shuffle"] = post.get("shuffle") == "on"
@@ -267,6 +281,7 @@ def _editor(
             "unit_rows": unit_rows,
             "item_rows": item_rows,
             "pair_rows": pair_rows,
+            "gap_forms": gap_forms if type_name == "cloze" else [],
             "values": values,
             "languages": languages,
         },

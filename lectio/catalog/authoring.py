@@ -192,6 +192,8 @@ def lesson_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if language == lesson.course.language or language not in dict(settings.LANGUAGES):
         language = ""
     content_form_class = kind(lesson.kind).ContentForm
+    if language:  # a kind may translate only part of its content (a quiz: instructions)
+        content_form_class = getattr(kind(lesson.kind), "VariantContentForm", content_form_class)
     data = request.POST or None
     variant = lesson.variants.get(language, {}) if language else {}
     if language:

@@ -9,6 +9,7 @@ import pytest
 from lectio.assessments import analytics
 from lectio.assessments import services as bank
 from tests.assessments.analysis import PICKS, T0, make_analysed_quiz, take, take_all
+from tests.assessments.quizzes import make_questions, make_quiz
 from tests.helpers import client_for
 
 
@@ -186,3 +187,71 @@ def test_the_page_speaks_the_instructors_language(cast):
         .content.decode()
     )
     assert "Puan dağılımı" in text and "Negatif ayırt edicilik" in text
+
+
+def test_it_counts_pairings_positions_and_gap_answers(cast):
+    from lectio.assessments.models import Answer
+
+    questions = [
+        make_questions(cast.instructor, 1, type_name=kind)[0]
+        for kind in ("matching", "ordering", "cloze")
+    ]
+    _course, enrollment, quiz = make_quiz(cast, questions)
+    matching, ordering, cloze = (q.current_version.data for q in questions)
+    pairs = {p["answer"]: p["id"] for p in matching["pairs"]}
+    items = [i["id"] for i in ordering["items"]]
+    liquid, gas = (c["id"] for c in cloze["gaps"][3]["choices"])
+    given = [
+        (
+            {pairs["Extinguisher"]: "Extinguisher", pairs["Bandage"]: "Umbrella"},
+            items,
+            {"temp": "100", "freeze": " 0 ", "formula": "H2O", "state": liquid},
+        ),
+        (
+            {pairs["Extinguisher"]: "Bandage", pairs["Bandage"]: "Umbrella"},
+            [items[1], items[0], *items[2:]],
+            {"temp": "90", "formula": "h2o", "state": gas},
+        ),
+    ]
+    for n, (matches, order, gaps) in enumerate(given):
+        at = T0 + timedelta(minutes=n)
+        attempt = bank.start_attempt(enrollment, quiz.pk, at=at)
+        slots = {a.version.question_id: a.slot for a in Answer.objects.filter(attempt=attempt)}
+        bank.save_answers(
+            attempt,
+            {
+                slots[questions[0].pk]: {"matches": matches},
+                slots[questions[1].pk]: {"order": order},
+                slots[questions[2].pk]: {"gaps": gaps},
+            },
+            at=at,
+        )
+        bank.submit_attempt(attempt, at=at)
+    found = {s.question_id: s for s in analytics.quiz_stats(quiz.pk).questions}
+    rows = {
+        q.pk: {(c.group, c.text): (c.picked, c.correct) for c in found[q.pk].choices}
+        for q in questions
+    }
+    assert rows[questions[0].pk] == {
+        ("Fire", "Extinguisher"): (1, True),
+        ("Fire", "Bandage"): (1, False),
+        ("Cut", "Bandage"): (0, True),
+        ("Cut", "Umbrella"): (2, False),
+        ("Fall", "Harness"): (0, True),
+    }
+    ordering_rows = rows[questions[1].pk]
+    assert ordering_rows[("Raise the alarm", "position 1")] == (1, True)
+    assert ordering_rows[("Raise the alarm", "position 2")] == (1, False)
+    assert ordering_rows[("Leave the building", "position 1")] == (1, False)
+    assert ordering_rows[("Report to the warden", "position 4")] == (2, True)
+    assert rows[questions[2].pk] == {
+        ("Gap temp", "100"): (1, True),
+        ("Gap temp", "90"): (1, False),
+        ("Gap freeze", "0"): (1, True),
+        ("Gap formula", "H2O"): (1, True),
+        ("Gap formula", "h2o"): (1, False),
+        ("Gap state", "liquid"): (1, True),
+        ("Gap state", "gas"): (1, False),
+    }
+    page = client_for(cast.instructor).get(f"/assessments/lessons/{quiz.pk}/analytics/")
+    assert "Cut → Umbrella" in page.content.decode()

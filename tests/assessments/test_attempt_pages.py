@@ -231,3 +231,36 @@ def test_the_review_shows_the_feedback_of_the_picked_choice(cast):
     client.post(f"/assessments/attempts/{attempt.pk}/submit/")
     text = client.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
     assert "Never ignore it." in text and "Right: security must know." not in text
+
+
+def test_time_travel_past_the_deadline_submits_what_was_saved(cast):
+    """The clock is moved forward (every page reads django.utils.timezone.now): before
+    the deadline the page counts down what is left; after it the attempt is closed at
+    its deadline with the saved answers, and a late save is refused, changing nothing."""
+    from datetime import timedelta
+    from unittest import mock
+
+    client, _course, _quiz, attempt = _start(
+        cast, make_questions(cast.instructor, 2), time_limit=10, passing_score=50
+    )
+    first = Answer.objects.get(attempt=attempt, slot=1)
+    form = {"s1-shown": "1", "s1-choice": right(first)["choice"]}
+    assert client.post(f"/assessments/attempts/{attempt.pk}/save/", form).status_code == 302
+    started = attempt.started_at
+    with mock.patch("django.utils.timezone.now", return_value=started + timedelta(minutes=7)):
+        page = client.get(f"/assessments/attempts/{attempt.pk}/")
+        assert page.status_code == 200 and page.context["remaining"] == 180
+    late = started + timedelta(minutes=11)
+    with mock.patch("django.utils.timezone.now", return_value=late):
+        response = client.get(f"/assessments/attempts/{attempt.pk}/")
+        assert response["Location"] == f"/assessments/attempts/{attempt.pk}/result/"
+        attempt.refresh_from_db()
+        assert (attempt.submitted_at, attempt.auto_submitted) == (attempt.deadline, True)
+        assert (attempt.score, attempt.passed) == (50.0, True)
+        refused = client.post(
+            f"/assessments/attempts/{attempt.pk}/save/",
+            {"s2-shown": "1", "s2-choice": "c1"},
+            headers={"HX-Request": "true"},
+        )
+        assert refused.status_code == 409
+    assert Answer.objects.get(attempt=attempt, slot=2).response in (None, {})

@@ -181,6 +181,11 @@ def test_unsupported_questions_are_listed_and_left_out(cast):
     assert "Hints left out" in text
     client.post(url)
     assert Question.objects.count() == 1
+    # Its embedded picture is stored and shown by the bank's own URL.
+    version = Question.objects.get().current_version
+    [picture] = version.images.all()
+    assert picture.name == "sign.png" and (picture.width, picture.height) == (2, 2)
+    assert f'<img src="{picture.url}">' in version.prompt
 
 
 def test_malformed_xml_is_reported_with_its_line(cast):

@@ -1,6 +1,8 @@
 """The question editor: create and edit per type (an edit is a new version), input the
 type refuses (shown, nothing changed), translations, permissions, query bounds."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -9,6 +11,8 @@ from lectio.assessments.models import Attempt, Question, QuestionVersion
 from tests.assessments.data import RAW, prompt
 from tests.assessments.quizzes import make_quiz
 from tests.helpers import client_for
+
+T0 = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
 
 
 @pytest.fixture
@@ -85,6 +89,28 @@ VALID = {
         "feedback_false": "Think again.",
         "default_mark": "1",
     },
+    "cloze": {
+        "prompt": "<p>Water boils at [[temp]] °C; it is [[state]] at 20 °C.</p>",
+        "default_mark": "2",
+        "gaps": "3",
+        "gap-0-id": "temp",
+        "gap-0-kind": "numeric",
+        "gap-0-weight": "2",
+        "gap-0-rows": "2",
+        "gap-0-0-text": "100",
+        "gap-0-0-tolerance": "0.5",
+        "gap-0-0-feedback": "Yes.",
+        "gap-1-id": "state",
+        "gap-1-kind": "choice",
+        "gap-1-weight": "1",
+        "gap-1-rows": "3",
+        "gap-1-0-text": "liquid",
+        "gap-1-0-fraction": "1",
+        "gap-1-1-text": "gas",
+        "gap-1-1-feedback": "Not at 20 °C.",
+        "gap-2-id": "",
+        "gap-2-rows": "1",
+    },
     "essay": {
         "prompt": "<p>Describe a drill.</p>",
         "rubric": "<p>Mentions the assembly point.</p>",
@@ -129,6 +155,18 @@ INVALID = {
     ),
     "truefalse": ({"prompt": "<p>Water is wet.</p>", "default_mark": "1"}, "true or false"),
     "essay": ({"prompt": "   ", "default_mark": "1"}, "The question has no text."),
+    "cloze": (
+        {
+            "prompt": "<p>[[temp]] and [[later]]</p>",
+            "default_mark": "1",
+            "gaps": "1",
+            "gap-0-id": "temp",
+            "gap-0-kind": "short",
+            "gap-0-rows": "1",
+            "gap-0-0-text": "hot",
+        },
+        "The text marks a gap [[later]] that is not defined.",
+    ),
 }
 
 
@@ -172,6 +210,16 @@ def test_it_creates_a_question(cast, fire, type_name):
     if type_name == "short":
         assert [a["text"] for a in version.data["answers"]] == ["Ankara", "Ank*"]
         assert version.data["case_sensitive"] is True
+    if type_name == "cloze":
+        temp, state = version.data["gaps"]
+        assert (temp["id"], temp["kind"], temp["weight"]) == ("temp", "numeric", 2)
+        assert [(a["value"], a["tolerance"], a["fraction"]) for a in temp["answers"]] == [
+            (100, 0.5, 1)
+        ]
+        assert [(c["text"], c["fraction"], c["feedback"]) for c in state["choices"]] == [
+            ("liquid", 1, ""),
+            ("gas", 0, "Not at 20 °C."),
+        ]
 
 
 @pytest.mark.parametrize("type_name", list(VALID))
@@ -188,12 +236,15 @@ def test_an_edit_makes_a_new_version(cast, fire, type_name):
     client = client_for(cast.admin)
     page = client.get(reverse("assessments:edit_question", args=[question.pk]))
     assert page.status_code == 200
-    post = dict(VALID[type_name], prompt="<p>Reworded.</p>")
+    reworded = "<p>Reworded.</p>"
+    if type_name == "cloze":
+        reworded = "<p>Reworded: [[temp]] and [[state]].</p>"
+    post = dict(VALID[type_name], prompt=reworded)
     response = client.post(reverse("assessments:edit_question", args=[question.pk]), post)
-    assert response.status_code == 302
+    assert response.status_code == 302, response.content.decode()
     question.refresh_from_db()
     assert question.current_version.number == 2
-    assert question.current_version.prompt == "<p>Reworded.</p>"
+    assert question.current_version.prompt == reworded
     first.refresh_from_db()
     assert (first.prompt, first.data) == original
     assert QuestionVersion.objects.filter(question=question).count() == 2
@@ -242,12 +293,44 @@ def test_without_a_type_it_asks_for_one(cast, fire):
     assert 'value="truefalse"' in response.content.decode()
 
 
-def test_types_without_a_form_are_not_editable(cast, fire):
+def test_a_cloze_edit_without_changes_keeps_every_gap(cast, fire):
     question = services.create_question(
         category=fire, type="cloze", prompt=prompt("cloze"), data=RAW["cloze"], by=None
     )
+    first = question.current_version
     client = client_for(cast.instructor)
-    assert client.get(reverse("assessments:edit_question", args=[question.pk])).status_code == 404
+    edit = reverse("assessments:edit_question", args=[question.pk])
+    page = client.get(edit)
+    assert page.status_code == 200
+    # The form as the browser would send it back untouched.
+    post = {}
+    for field in page.context["gap_forms"]:
+        index = len([k for k in post if k.endswith("-kind")])
+        post |= {
+            f"gap-{index}-id": field["id"],
+            f"gap-{index}-kind": field["kind"],
+            f"gap-{index}-weight": field["weight"],
+            f"gap-{index}-rows": str(len(field["rows"])),
+        }
+        if field["case_sensitive"]:
+            post[f"gap-{index}-case_sensitive"] = "on"
+        for n, row in enumerate(field["rows"]):
+            post |= {f"gap-{index}-{n}-{key}": value for key, value in row.items()}
+    post |= {"gaps": str(len(page.context["gap_forms"])), "prompt": first.prompt}
+    post["default_mark"] = "1"
+    assert client.post(edit, post).status_code == 302
+    question.refresh_from_db()
+    assert question.current_version.data == first.data
+    assert question.current_version.number == 2
+
+
+def test_a_refused_cloze_offers_a_form_for_each_marked_gap(cast, fire):
+    post, _message = INVALID["cloze"]
+    response = client_for(cast.instructor).post(new_url(fire, "cloze"), post)
+    assert response.status_code == 400
+    ids = [gap["id"] for gap in response.context["gap_forms"]]
+    assert ids[:2] == ["temp", "later"]  # what was typed, then the undefined marker
+    assert 'value="hot"' in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["learner", "manager", "outsider"])
@@ -331,3 +414,172 @@ def test_the_navigation_has_the_question_bank(cast):
         assert any(item["url"] == bank and item["current"] for item in nav)
     nav = client_for(cast.learner).get(reverse("learning:dashboard")).context["main_nav"]
     assert all(item["url"] != bank for item in nav)
+
+
+def test_feedback_translations_reach_the_turkish_learners_review(cast, fire):
+    from lectio.assessments import services as bank
+
+    question = services.create_question(
+        category=fire,
+        type="single",
+        prompt=prompt("single"),
+        data=RAW["single"],
+        general_feedback="<p>Always report.</p>",
+        by=None,
+    )
+    ids = [c["id"] for c in question.current_version.data["choices"]]
+    client = client_for(cast.instructor)
+    edit = reverse("assessments:edit_question", args=[question.pk])
+    form = client.get(edit).content.decode()
+    assert f'name="tr-tr-fb-{ids[0]}"' in form  # one field per choice feedback
+    post = choice_post(
+        [
+            (c["text"], f"{c['fraction']:g}", c["feedback"])
+            for c in question.current_version.data["choices"]
+        ],
+        general_feedback="<p>Always report.</p>",
+    )
+    for index, choice_id in enumerate(ids):
+        post[f"choice-{index}-id"] = choice_id
+    post["prompt"] = question.current_version.prompt
+    post["tr-tr-prompt"] = "<p>Şüpheli bir e-posta aldınız.</p>"
+    post["tr-tr-feedback"] = "<p>Her zaman bildirin.</p>"
+    post[f"tr-tr-text-{ids[0]}"] = "Güvenliğe bildir"
+    post[f"tr-tr-fb-{ids[0]}"] = "Doğru: güvenlik bilmeli.<script>x</script>"
+    assert client.post(edit, post).status_code == 302
+    question.refresh_from_db()
+    entry = question.current_version.translations["tr"]
+    assert entry["feedbacks"] == {ids[0]: "Doğru: güvenlik bilmeli."}
+    assert entry["feedback"] == "<p>Her zaman bildirin.</p>"
+
+    cast.learner.language = "tr"
+    cast.learner.save(update_fields=["language"])
+    everything = ["score", "answers", "feedback"]
+    _course, enrollment, quiz = make_quiz(
+        cast, [question], review_after_attempt=everything, review_after_last=everything
+    )
+    attempt = bank.start_attempt(enrollment, quiz.pk, at=T0)
+    bank.save_answers(attempt, {1: {"choice": ids[0]}}, at=T0)
+    bank.submit_attempt(attempt, at=T0)
+    learner = client_for(cast.learner)
+    review = learner.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
+    for text in (
+        "Şüpheli bir e-posta aldınız.",
+        "Her zaman bildirin.",
+        "Doğru: güvenlik bilmeli.",
+        "Güvenliğe bildir",
+    ):
+        assert text in review
+    assert "Right: security must know." not in review and "Always report." not in review
+    cast.learner.language = "en"
+    cast.learner.save(update_fields=["language"])
+    review = learner.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
+    assert "Right: security must know." in review and "Always report." in review
+    assert "Güvenliğe bildir" not in review
+
+
+def test_true_false_feedback_is_shown_on_the_review(cast, fire):
+    from lectio.assessments import services as bank
+
+    question = services.create_question(
+        category=fire,
+        type="truefalse",
+        prompt="<p>Passwords may be shared.</p>",
+        data={**RAW["truefalse"], "feedback_true": "<p>No, never.</p>"},
+        by=None,
+    )
+    everything = ["score", "answers", "feedback"]
+    _course, enrollment, quiz = make_quiz(
+        cast, [question], review_after_attempt=everything, review_after_last=everything
+    )
+    attempt = bank.start_attempt(enrollment, quiz.pk, at=T0)
+    bank.save_answers(attempt, {1: {"value": True}}, at=T0)
+    bank.submit_attempt(attempt, at=T0)
+    review = client_for(cast.learner).get(f"/assessments/attempts/{attempt.pk}/result/")
+    assert "No, never." in review.content.decode()
+
+
+def test_cloze_gap_choices_are_translated_for_a_turkish_learner(cast, fire):
+    from lectio.assessments import services as bank
+
+    question = services.create_question(
+        category=fire, type="cloze", prompt=prompt("cloze"), data=RAW["cloze"], by=None
+    )
+    state = question.current_version.data["gaps"][3]
+    liquid = state["choices"][0]["id"]
+    client = client_for(cast.instructor)
+    edit = reverse("assessments:edit_question", args=[question.pk])
+    page = client.get(edit)
+    field = f"tr-tr-text-state:{liquid}"
+    assert f'name="{field}"' in page.content.decode()
+    post = {
+        "gaps": "0",
+        "prompt": question.current_version.prompt,
+        "default_mark": "1",
+    }
+    for index, gap in enumerate(page.context["gap_forms"]):
+        post |= {
+            f"gap-{index}-id": gap["id"],
+            f"gap-{index}-kind": gap["kind"],
+            f"gap-{index}-weight": gap["weight"],
+            f"gap-{index}-rows": str(len(gap["rows"])),
+            **({f"gap-{index}-case_sensitive": "on"} if gap["case_sensitive"] else {}),
+        }
+        for n, row in enumerate(gap["rows"]):
+            post |= {f"gap-{index}-{n}-{key}": value for key, value in row.items()}
+    post["gaps"] = str(len(page.context["gap_forms"]))
+    post[field] = "sıvı"
+    assert client.post(edit, post).status_code == 302
+    question.refresh_from_db()
+    assert question.current_version.translations["tr"]["texts"] == {f"state:{liquid}": "sıvı"}
+    cast.learner.language = "tr"
+    cast.learner.save(update_fields=["language"])
+    everything = ["score", "answers", "feedback"]
+    _course, enrollment, quiz = make_quiz(
+        cast, [question], review_after_attempt=everything, review_after_last=everything
+    )
+    attempt = bank.start_attempt(enrollment, quiz.pk, at=T0)
+    learner = client_for(cast.learner)
+    text = learner.get(f"/assessments/attempts/{attempt.pk}/").content.decode()
+    assert "sıvı" in text and ">gas<" in text.replace(" ", "")  # untranslated stays
+    bank.save_answers(attempt, {1: {"gaps": {"state": liquid}}}, at=T0)
+    bank.submit_attempt(attempt, at=T0)
+    review = learner.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
+    assert "state: sıvı" in review
+
+
+def test_matching_options_are_shown_translated_and_graded_by_the_original(cast, fire):
+    from lectio.assessments import services as bank
+
+    question = services.create_question(
+        category=fire,
+        type="matching",
+        prompt=prompt("matching"),
+        data=RAW["matching"],
+        translations={"tr": {"texts": {"option:Extinguisher": "Yangın söndürücü"}}},
+        by=None,
+    )
+    edit = client_for(cast.instructor).get(reverse("assessments:edit_question", args=[question.pk]))
+    assert 'name="tr-tr-text-option:Umbrella"' in edit.content.decode()
+    cast.learner.language = "tr"
+    cast.learner.save(update_fields=["language"])
+    everything = ["score", "answers", "feedback"]
+    _course, enrollment, quiz = make_quiz(
+        cast, [question], review_after_attempt=everything, review_after_last=everything
+    )
+    attempt = bank.start_attempt(enrollment, quiz.pk, at=T0)
+    learner = client_for(cast.learner)
+    page = learner.get(f"/assessments/attempts/{attempt.pk}/").content.decode()
+    assert '<option value="Extinguisher">Yangın söndürücü</option>' in page
+    assert '<option value="Umbrella">Umbrella</option>' in page
+    fire_pair = question.current_version.data["pairs"][0]["id"]
+    response = learner.post(
+        f"/assessments/attempts/{attempt.pk}/save/",
+        {"s1-shown": "1", f"s1-m-{fire_pair}": "Extinguisher"},
+    )
+    assert response.status_code == 302
+    bank.submit_attempt(attempt, at=T0)
+    attempt.refresh_from_db()
+    assert attempt.score == round(100 / 3, 2)
+    review = learner.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
+    assert "Fire → Yangın söndürücü" in review

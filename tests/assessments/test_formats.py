@@ -7,6 +7,7 @@ import pytest
 from lectio.assessments import grading
 from lectio.assessments.formats import FileProblem, Item, aiken, gift, moodle_xml
 from lectio.assessments.imports import _validate
+from lectio.assessments.rich_text import placeholder_url
 
 FILES = Path(__file__).parent / "files"
 
@@ -161,10 +162,11 @@ def test_moodle_xml_lists_unsupported_types_and_features_by_name():
         "calculated questions (formulas with wildcards) have no Lectio type"
     )
     assert items[2].unsupported == "drag and drop into text has no Lectio type"
-    assert items[3].warnings == [
-        "1 embedded file (an image) left out: Lectio prompts have no images yet.",
-        "Hints left out: Lectio has no hints yet.",
-    ]
+    assert items[3].warnings == ["Hints left out: Lectio has no hints yet."]
+    # The embedded picture is carried, the text pointing at its placeholder until stored.
+    assert list(items[3].images) == ["sign.png"]
+    assert items[3].images["sign.png"].startswith(b"\x89PNG")
+    assert f'<img src="{placeholder_url("sign.png")}">' in items[3].prompt
 
 
 def test_moodle_xml_errors_carry_their_line():
@@ -303,7 +305,8 @@ def test_html_that_sanitising_removes_is_listed():
     )
     _validate(items[0])
     assert items[0].warnings == [
-        "HTML left out of the text: <img>, <script> (not allowed in questions)."
+        "HTML left out of the text: <script> (not allowed in questions).",
+        "Pictures left out (not in the file): x.png.",
     ]
 
 

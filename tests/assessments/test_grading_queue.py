@@ -84,3 +84,22 @@ def test_the_learner_sees_the_graders_comment_when_feedback_is_shown(cast):
         client_for(cast.learner).get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
     )
     assert "Name a control too." in text and "Your score: 50%" in text
+
+
+def test_the_queue_pages_past_its_first_page(cast, monkeypatch):
+    from lectio.assessments import grading_views
+
+    monkeypatch.setattr(grading_views, "QUEUE_LENGTH", 2)
+    essay = make_questions(cast.instructor, 1, type_name="essay")
+    _course, enrollment, quiz = make_quiz(cast, essay)
+    for n in range(3):
+        at = T0 + timedelta(minutes=n)
+        attempt = services.start_attempt(enrollment, quiz.pk, at=at)
+        services.save_answers(attempt, {1: {"text": f"Essay number {n}."}}, at=at)
+        services.submit_attempt(attempt, at=at)
+    client = client_for(cast.instructor)
+    first = client.get("/assessments/grading/").content.decode()
+    assert "Essay number 0." in first and "Essay number 1." in first
+    assert "Essay number 2." not in first and "page=2" in first
+    second = client.get("/assessments/grading/?page=2").content.decode()
+    assert "Essay number 2." in second and "Essay number 0." not in second

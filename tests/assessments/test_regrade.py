@@ -215,3 +215,66 @@ def test_the_review_page_is_404_for_an_open_attempt(cast):
     attempt = bank.start_attempt(enrollment, quiz.pk, at=T0)
     response = client_for(cast.instructor).get(f"/assessments/attempts/{attempt.pk}/review/")
     assert response.status_code == 404
+
+
+# A regrade that lowers a result (decision 201) ------------------------------------------
+
+
+def _wrong_key():
+    """The corrected key: "Ignore it" is right after all, "Report it" is not."""
+    data = {"choices": [dict(c) for c in RAW["single"]["choices"]]}
+    data["choices"][0]["fraction"] = 0
+    data["choices"][1]["fraction"] = 1
+    return data
+
+
+def test_a_lowering_regrade_is_announced_and_keeps_the_completion(cast):
+    from lectio.certificates.models import Certificate
+    from lectio.learning.models import Enrollment
+
+    questions, enrollment, quiz = make_analysed_quiz(cast, passing_score=90)
+    attempt = take(enrollment, quiz, ("c1", "c1", False, "c1"), at=T0)  # 5/5
+    assert (attempt.score, attempt.passed) == (100.0, True)
+    completed = Enrollment.objects.get(pk=enrollment.pk).completed_at
+    assert completed is not None and _progress(enrollment, quiz).status == "completed"
+    certificates = Certificate.objects.filter(enrollment=enrollment).count()
+    bank.revise_question(questions[0], by=cast.instructor, data=_wrong_key())
+    q = questions[0].pk
+    client = client_for(cast.instructor)
+    page = client.get(f"/assessments/lessons/{quiz.pk}/questions/{q}/regrade/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    # Corrected key: one attempt graded again, its score changes, one learner falls.
+    assert "<td>1</td><td>1</td><td data-falling>1</td><td>0</td>" in text
+    # In place (the version shown): nothing changes.
+    assert "<td>1</td><td>0</td><td data-falling>0</td><td>0</td>" in text
+    assert Attempt.objects.get(pk=attempt.pk).score == 100.0  # the preview wrote nothing
+    response = client.post(
+        f"/assessments/lessons/{quiz.pk}/questions/{q}/regrade/",
+        {f"q{q}-mode": "key", f"q{q}-reason": "The key was wrong."},
+        follow=True,
+    )
+    assert "1 learner(s) are now below the passing score" in response.content.decode()
+    attempt.refresh_from_db()
+    assert (attempt.score, attempt.passed) == (80.0, False)
+    entry = GradeAudit.objects.get()
+    assert (entry.old_score, entry.new_score, entry.old_fraction, entry.new_fraction) == (
+        100.0,
+        80.0,
+        1.0,
+        0.0,
+    )
+    # Nothing the learner did is lost: the lesson, the course and the certificate stand.
+    assert _progress(enrollment, quiz).status == "completed"
+    assert Enrollment.objects.get(pk=enrollment.pk).completed_at == completed
+    assert Certificate.objects.filter(enrollment=enrollment).count() == certificates
+
+
+def test_the_regrade_page_is_refused_to_learners(cast):
+    questions, enrollment, quiz = make_analysed_quiz(cast)
+    take(enrollment, quiz, ROW, at=T0)
+    q = questions[0].pk
+    response = client_for(cast.learner).get(
+        f"/assessments/lessons/{quiz.pk}/questions/{q}/regrade/"
+    )
+    assert response.status_code == 403

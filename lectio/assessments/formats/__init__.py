@@ -27,6 +27,9 @@ class Item:
     unsupported: str = ""  # the type or feature Lectio does not have, and why
     warnings: list[str] = field(default_factory=list)  # what was left out, by name
     translations: dict[str, Any] = field(default_factory=dict)  # exported only
+    # Pictures the file carries, by name; the texts point at rich_text.placeholder_url(name)
+    # on import (stored and swapped on apply), at the stored picture's URL on export.
+    images: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def status(self) -> str:

@@ -405,6 +405,8 @@ def write(items: list[Item]) -> Exported:
             lost.append(_("the default mark"))
         if item.translations:
             lost.append(_("translations"))
+        if item.images:
+            lost.append(_("pictures"))
         if lost:
             warnings.append(
                 _("%(question)s: GIFT cannot carry %(lost)s.")

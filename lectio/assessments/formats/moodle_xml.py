@@ -1,17 +1,21 @@
 """Moodle XML, both ways. Read with defusedxml (no entities, no DTDs, no network) through
 SAX, so every element knows its line."""
 
+import base64
+import binascii
+import json
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from html import escape as xml_escape
 from typing import Any
+from urllib.parse import quote
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
 
 import defusedxml.sax
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from lectio.assessments.formats import (
     Exported,
@@ -21,6 +25,7 @@ from lectio.assessments.formats import (
     category_path_to_text,
     plain_to_html,
 )
+from lectio.assessments.rich_text import IMAGE_SRC, placeholder_url
 
 # Moodle types Lectio does not have (calculated* too); _reason says why, translated.
 UNSUPPORTED = {
@@ -243,16 +248,6 @@ def _question(node: Node, category: tuple[str, ...]) -> Item:
         item.type = qtype
         item.unsupported = _reason(qtype)
         return item
-    files = len(node.descendants("file"))
-    if files:
-        item.warnings.append(
-            ngettext(
-                "%(count)s embedded file (an image) left out: Lectio prompts have no images yet.",
-                "%(count)s embedded files (images) left out: Lectio prompts have no images yet.",
-                files,
-            )
-            % {"count": files}
-        )
     if node.all("hint"):
         item.warnings.append(_("Hints left out: Lectio has no hints yet."))
     for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
@@ -263,9 +258,38 @@ def _question(node: Node, category: tuple[str, ...]) -> Item:
             )
     try:
         _READERS[qtype](node, item)
+        _pictures(node, item)
     except ValueError as exc:
         item.error = str(exc)
     return item
+
+
+def _pictures(node: Node, item: Item) -> None:
+    """The question's embedded files (``<file encoding="base64">`` beside the texts that
+    show them as ``@@PLUGINFILE@@/name``): carried as pictures, the texts pointing at
+    their placeholders until they are stored."""
+    texts = json.dumps([item.prompt, item.general_feedback, item.data])
+    for file in node.descendants("file"):
+        name = (file.attrs.get("path", "/") + file.attrs.get("name", "")).lstrip("/")
+        try:
+            data = base64.b64decode("".join(file.text.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError(
+                _("Line %(line)s: the embedded file “%(name)s” is not valid base64.")
+                % {"line": file.line, "name": name}
+            ) from None
+        placeholder = placeholder_url(name)
+        found = False
+        for reference in {f"@@PLUGINFILE@@/{quote(name)}", f"@@PLUGINFILE@@/{name}"}:
+            found = found or reference in texts
+            texts = texts.replace(reference, placeholder)
+        if found:
+            item.images[name] = data
+        else:
+            item.warnings.append(
+                _("The embedded file “%(name)s” left out: no text shows it.") % {"name": name}
+            )
+    item.prompt, item.general_feedback, item.data = json.loads(texts)
 
 
 def _read_multichoice(node: Node, item: Item) -> None:
@@ -415,9 +439,36 @@ def _t(value: object) -> str:
     return xml_escape(str(value), quote=True)
 
 
+# The pictures of the question being written, by file name (``<key>.<suffix>``).
+_PICTURES: ContextVar[dict[str, bytes] | None] = ContextVar("pictures", default=None)
+
+
+def _files(text: str) -> tuple[str, str]:
+    """A text with its bank pictures as ``@@PLUGINFILE@@/name`` and the ``<file>``
+    elements that carry them, as Moodle writes them beside the text."""
+    pictures = _PICTURES.get() or {}
+    used: list[str] = []
+
+    def plugin_file(match: re.Match[str]) -> str:
+        name = next((n for n in pictures if n.startswith(match.group(1) + ".")), None)
+        if name is None:
+            return match.group(0)
+        used.append(name)
+        return f"@@PLUGINFILE@@/{name}"
+
+    text = IMAGE_SRC.sub(plugin_file, text)
+    files = "".join(
+        f'<file name="{_t(name)}" path="/" encoding="base64">'
+        f"{base64.b64encode(pictures[name]).decode('ascii')}</file>"
+        for name in dict.fromkeys(used)
+    )
+    return text, files
+
+
 def _text(tag: str, text: str, *, html: bool = True, attrs: str = "") -> str:
     fmt = ' format="html"' if html else ""
-    return f"<{tag}{fmt}{attrs}><text>{_t(text)}</text></{tag}>"
+    text, files = _files(text)
+    return f"<{tag}{fmt}{attrs}><text>{_t(text)}</text>{files}</{tag}>"
 
 
 def _percent(fraction: float) -> str:
@@ -428,8 +479,9 @@ def _answer(
     text: str, fraction: float, feedback: str, *, html: bool = True, extra: str = ""
 ) -> str:
     fmt = ' format="html"' if html else ' format="plain_text"'
+    text, files = _files(text)
     return (
-        f'<answer fraction="{_percent(fraction)}"{fmt}><text>{_t(text)}</text>{extra}'
+        f'<answer fraction="{_percent(fraction)}"{fmt}><text>{_t(text)}</text>{files}{extra}'
         f"{_text('feedback', feedback)}</answer>"
     )
 
@@ -564,6 +616,7 @@ def write(items: list[Item]) -> Exported:
     category: tuple[str, ...] | None = None
     for item in items:
         lost: list[str] = []
+        _PICTURES.set(item.images)
         qtype, text, body = _body(item, lost)
         if item.translations:
             lost.append(_("translations"))

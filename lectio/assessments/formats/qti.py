@@ -14,6 +14,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Union
@@ -26,6 +27,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from lectio.assessments.formats import FileProblem, Item
+from lectio.assessments.rich_text import placeholder_url
 
 ZIP_PREFIX = "qti-package:base64:"  # how a package is kept in QuestionImport.content
 MAX_MEMBERS = 2000
@@ -37,7 +39,7 @@ SUPPORTED = {
     "matchInteraction", "associateInteraction", "orderInteraction", "inlineChoiceInteraction",
 }  # fmt: skip
 KNOWN_TEMPLATES = {"match_correct", "map_response"}
-_STRIPPED = {"img", "object"}  # media the package would need to carry
+_STRIPPED = {"object"}  # media Lectio does not show
 
 
 def _reason(interaction: str) -> str:
@@ -157,6 +159,11 @@ def _html(node: El, replace: Callable[[El], str | None], dropped: set[str]) -> s
         replaced = replace(child)
         if replaced is not None:
             out.append(replaced)
+        elif child.tag == "img":
+            # Carried by the package: its placeholder; otherwise the source as written,
+            # which the import lists by name as left out (sanitising drops it).
+            src, alt = escape(child.attrs.get("src", "")), escape(child.attrs.get("alt", ""))
+            out.append(_picture(child) or f'<img src="{src}" alt="{alt}">')
         elif child.tag in _STRIPPED:
             dropped.add(child.tag)
         elif child.tag in ("feedbackInline", "feedbackBlock", "rubricBlock", "prompt"):
@@ -167,6 +174,31 @@ def _html(node: El, replace: Callable[[El], str | None], dropped: set[str]) -> s
             )
             out.append(f"<{child.tag}{attrs}>{_html(child, replace, dropped)}</{child.tag}>")
     return "".join(out).strip()
+
+
+# While an item of a package is read: how to read a member of the package, the item's
+# own path (pictures are relative to it), and the pictures found so far by path.
+_PACKAGE: ContextVar[tuple[Callable[[str], bytes | None], str, dict[str, bytes]] | None] = (
+    ContextVar("package", default=None)
+)
+
+
+def _picture(node: El) -> str | None:
+    """An ``<img>`` of a package item whose file the package carries, pointing at the
+    picture's placeholder until it is stored; None when it cannot be carried."""
+    package = _PACKAGE.get()
+    src = node.attrs.get("src", "")
+    if package is None or not src or "://" in src or src.startswith(("/", "data:")):
+        return None
+    read_member, source, found = package
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(source), src))
+    if path.startswith("../"):
+        return None
+    data = read_member(path)
+    if data is None:
+        return None
+    found[path] = data
+    return f'<img src="{placeholder_url(path)}" alt="{escape(node.attrs.get("alt", ""))}">'
 
 
 def _plain(node: El) -> str:
@@ -429,7 +461,27 @@ def _template(root: El) -> str:
     return "custom" if node.children else ""
 
 
-def parse_item(root: El, *, source: str = "", category: tuple[str, ...] = ()) -> Item:
+def parse_item(
+    root: El,
+    *,
+    source: str = "",
+    category: tuple[str, ...] = (),
+    read_member: Callable[[str], bytes | None] | None = None,
+) -> Item:
+    """An item; ``read_member`` (in a package) reads the pictures its body shows."""
+    if read_member is None:
+        return _parse_item(root, source=source, category=category)
+    found: dict[str, bytes] = {}
+    token = _PACKAGE.set((read_member, source, found))
+    try:
+        item = _parse_item(root, source=source, category=category)
+    finally:
+        _PACKAGE.reset(token)
+    item.images = found if item.status == "ok" else {}
+    return item
+
+
+def _parse_item(root: El, *, source: str = "", category: tuple[str, ...] = ()) -> Item:
     item = Item(line=root.line, category=category)
     if root.tag != "assessmentItem":
         item.error = _(
@@ -497,7 +549,7 @@ def parse_item(root: El, *, source: str = "", category: tuple[str, ...] = ()) ->
         item.error = f"{source}: {message}" if source else message
     if dropped:
         item.warnings.append(
-            _("Media left out (%(elements)s): Lectio prompts cannot carry package files yet.")
+            _("Media left out (%(elements)s): Lectio questions show pictures only.")
             % {"elements": ", ".join(f"<{n}>" for n in sorted(dropped))}
         )
     return item
@@ -604,7 +656,11 @@ def parse_package(data: bytes) -> list[Item]:
         except FileProblem as exc:
             items.append(Item(line=resource.line, name=path, error=str(exc)))
             continue
-        items.append(parse_item(root, source=path, category=_category(path)))
+
+        def member(name: str) -> bytes | None:
+            return _read_member(archive, name) if name in names else None
+
+        items.append(parse_item(root, source=path, category=_category(path), read_member=member))
     return items
 
 

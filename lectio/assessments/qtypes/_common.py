@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from lectio.catalog.sanitize import clean_html
+from lectio.assessments.rich_text import clean as clean_html
 
 Data = dict[str, Any]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from lectio.catalog.sanitize import clean_html
 
@@ -33,6 +33,15 @@ _categories: list[Categories] = []
 
 def provide_categories(source: Categories) -> None:
     _categories[:] = [source]
+
+
+# The ids among those given that are questions of the bank; provided by assessments.
+QuestionCheck = Callable[[list[int]], set[int]]
+_question_check: list[QuestionCheck] = []
+
+
+def provide_question_check(source: QuestionCheck) -> None:
+    _question_check[:] = [source]
 
 
 def _category_choices() -> list[tuple[str, str]]:
@@ -129,6 +138,17 @@ class ContentForm(forms.Form):
             number = int(part.lstrip("#"))
             if number not in ids:
                 ids.append(number)
+        if ids and _question_check:
+            unknown = [n for n in ids if n not in _question_check[0](ids)]
+            if unknown:
+                raise forms.ValidationError(
+                    ngettext(
+                        "There is no question %(numbers)s in the bank.",
+                        "There are no questions %(numbers)s in the bank.",
+                        len(unknown),
+                    )
+                    % {"numbers": ", ".join(f"#{n}" for n in unknown)}
+                )
         return ids
 
     def clean_instructions(self) -> str:
@@ -141,6 +161,30 @@ class ContentForm(forms.Form):
         if data.get("draw_category") and not data.get("draw_count"):
             self.add_error("draw_count", _("Say how many questions to draw."))
         return data
+
+
+class VariantContentForm(forms.Form):
+    """A quiz in another language: only its instructions are translated. The questions
+    (with their own translations) and every rule stay the quiz's own, so one quiz is
+    taken and measured as one whatever the language."""
+
+    instructions = forms.CharField(
+        label=gettext_lazy("Instructions"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def clean_instructions(self) -> str:
+        return clean_html(self.cleaned_data["instructions"])
+
+
+def instructions_in(lesson: dict[str, Any], language: str | None) -> str:
+    """The instructions of a published quiz lesson in ``language`` where they are
+    translated, else the quiz's own."""
+    code = (language or "").split("-")[0]
+    variant = (lesson.get("variants") or {}).get(code) or {}
+    translated = clean_html((variant.get("content") or {}).get("instructions") or "")
+    return translated or settings_of(lesson.get("content") or {})["instructions"]
 
 
 def settings_of(content: dict[str, Any]) -> dict[str, Any]:
