@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "lectio.certificates",
     "lectio.assignments",
     "lectio.reports",
+    "lectio.xapi",
 ]
 
 MIDDLEWARE = [

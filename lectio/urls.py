@@ -19,5 +19,6 @@ urlpatterns = [
     path("certificates/", include("lectio.certificates.urls")),
     path("verify/", include(verify_patterns)),
     path("notifications/", include("lectio.notifications.urls")),
+    path("xapi/", include("lectio.xapi.urls")),
     path("admin/", admin.site.urls),
 ]

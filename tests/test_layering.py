@@ -16,6 +16,7 @@ ALLOWED = {
     "certificates": {"accounts", "catalog", "assets", "learning"},
     "assignments": {"accounts", "catalog", "assets", "learning", "notifications"},
     "reports": {"accounts", "catalog", "assets", "learning", "assignments", "notifications"},
+    "xapi": {"accounts"},
 }
 
 
