@@ -176,6 +176,8 @@ def _ifis(value: dict[str, Any], path: str) -> int:
 def agent(value: Any, path: str, *, object_type_required: bool = False) -> dict[str, Any]:
     """An Agent: exactly one inverse functional identifier (xAPI 2.4.2.1)."""
     data = _object(value, path)
+    if "member" in data:
+        raise StatementError(f"{path}.objectType", "a Group must say objectType 'Group'")
     _only(data, path, {"objectType", "name", *IFIS})
     if object_type_required and data.get("objectType") != "Agent":
         raise StatementError(f"{path}.objectType", "must be 'Agent' when an Agent is the object")
@@ -286,6 +288,8 @@ def definition(value: Any, path: str) -> dict[str, Any]:
 
 def activity(value: Any, path: str) -> dict[str, Any]:
     data = _object(value, path)
+    if set(IFIS) & set(data):
+        raise StatementError(f"{path}.objectType", "must be 'Agent' when an Agent is the object")
     _only(data, path, {"objectType", "id", "definition"})
     if data.get("objectType", "Activity") != "Activity":
         raise StatementError(f"{path}.objectType", "must be 'Activity'")
