@@ -121,9 +121,10 @@ class Statement(models.Model):
 
 
 class StatementLink(models.Model):
-    """Every agent and activity a statement mentions, for related_agents/related_activities."""
+    """Every agent and activity a statement mentions, for related_agents/related_activities;
+    and the members of a Group actor or object, which the plain ``agent`` filter matches."""
 
-    AGENT, ACTIVITY = "g", "a"
+    AGENT, ACTIVITY, MEMBER = "g", "a", "m"
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=1)
     value = models.CharField(max_length=1024)

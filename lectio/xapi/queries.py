@@ -31,6 +31,7 @@ FILTERS = {
     "ascending",
 }
 MAX_LIMIT = 500
+REF_DEPTH = 2
 _SALT = "lectio.xapi.more"
 
 
@@ -76,7 +77,8 @@ class Query:
     attachments: bool = False
     ascending: bool = False
     limit: int = MAX_LIMIT
-    filters: Q = field(default_factory=Q)
+    match: Q | None = None  # agent, verb, activity, registration (None: no such filter)
+    window: Q = field(default_factory=Q)  # since, until
 
 
 def parse_query(params: dict[str, str]) -> Query:
@@ -99,7 +101,7 @@ def parse_query(params: dict[str, str]) -> Query:
         query.limit = min(limit or MAX_LIMIT, MAX_LIMIT)
     related_agents = _bool(params, "related_agents")
     related_activities = _bool(params, "related_activities")
-    q = Q(voided=False)
+    q = Q()
     if "agent" in params:
         ifi = _agent_param(params["agent"], "agent")
         if related_agents:
@@ -107,7 +109,7 @@ def parse_query(params: dict[str, str]) -> Query:
                 statement=OuterRef("pk"), kind=StatementLink.AGENT, value=ifi
             )))  # fmt: skip
         else:
-            q &= Q(actor_ifi=ifi) | Q(object_ifi=ifi)
+            q &= Q(actor_ifi=ifi) | Q(object_ifi=ifi) | Q(seq__in=_memberships(ifi))
     if "verb" in params:
         q &= Q(verb_id=validation.iri(params["verb"], "verb"))
     if "activity" in params:
@@ -120,12 +122,20 @@ def parse_query(params: dict[str, str]) -> Query:
             q &= Q(object_activity=activity)
     if "registration" in params:
         q &= Q(registration=validation.uuid_string(params["registration"], "registration"))
+    query.match = q if q else None
     if "since" in params:
-        q &= Q(stored__gt=validation.timestamp(params["since"], "since"))
+        query.window &= Q(stored__gt=validation.timestamp(params["since"], "since"))
     if "until" in params:
-        q &= Q(stored__lte=validation.timestamp(params["until"], "until"))
-    query.filters = q
+        query.window &= Q(stored__lte=validation.timestamp(params["until"], "until"))
     return query
+
+
+def _memberships(ifi: str) -> list[int] | QuerySet[StatementLink, int]:
+    """Statements whose Group actor or object has this member. Usually few: a list keeps
+    the agent filter on its indexes (an OR with a sub-query would scan the table)."""
+    links = StatementLink.objects.filter(kind=StatementLink.MEMBER, value=ifi)
+    found = list(links.values_list("statement_id", flat=True)[:1001])
+    return found if len(found) <= 1000 else links.values_list("statement_id", flat=True)
 
 
 def visible(client: LRSClient) -> QuerySet[Statement]:
@@ -147,17 +157,16 @@ def run_query(
     ``top`` is the highest ``seq`` seen when the query first ran, so later pages neither
     repeat nor gain statements stored in between.
     """
-    rows = visible(client).filter(query.filters)
     if top is None:
-        top = rows.order_by("-seq").values_list("seq", flat=True).first() or 0
-    rows = rows.filter(seq__lte=top)
+        top = Statement.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    window = query.window & Q(seq__lte=top, voided=False)
     if cursor is not None:
         stored, seq = datetime.fromisoformat(cursor[0]), cursor[1]
         after = Q(stored__gt=stored) | Q(stored=stored, seq__gt=seq)
         before = Q(stored__lt=stored) | Q(stored=stored, seq__lt=seq)
-        rows = rows.filter(after if query.ascending else before)
+        window &= after if query.ascending else before
     order = ["stored", "seq"] if query.ascending else ["-stored", "-seq"]
-    page = list(rows.order_by(*order)[: query.limit + 1])
+    page = _page(query, visible(client).filter(window), order)
     if len(page) <= query.limit:
         return page, None
     page = page[: query.limit]
@@ -168,6 +177,25 @@ def run_query(
         compress=True,
     )
     return page, token
+
+
+def _page(query: Query, rows: QuerySet[Statement], order: list[str]) -> list[Statement]:
+    """The page's rows. Statements targeting (StatementRef) a statement that matches the
+    filters match too (Part Three 2.1.3 "Filter Conditions for StatementRefs"), followed
+    REF_DEPTH levels deep; each branch of the UNION stays on its own index."""
+    size = query.limit + 1
+    if query.match is None:
+        return list(rows.order_by(*order)[:size])
+    branches = [rows.filter(query.match)]
+    targets = Statement.objects.filter(query.match).values("statement_id")
+    for _ in range(REF_DEPTH):
+        branches.append(rows.filter(object_statement__in=targets))
+        targets = Statement.objects.filter(object_statement__in=targets).values("statement_id")
+    keys = [b.order_by().values_list("seq", "stored") for b in branches]
+    chosen = keys[0].union(*keys[1:]).order_by(*order)[:size]
+    seqs = [seq for seq, _stored in chosen]
+    found = {row.seq: row for row in Statement.objects.filter(seq__in=seqs)}
+    return [found[seq] for seq in seqs]
 
 
 def continue_query(token: str, client: LRSClient) -> tuple[Query, list[Statement], str | None]:

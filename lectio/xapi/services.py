@@ -154,6 +154,15 @@ def _agents(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [data, *data.get("member", [])]
 
 
+def _members(data: dict[str, Any]) -> set[str]:
+    """The members of a Group actor or object (the ``agent`` filter matches them)."""
+    found = set()
+    for item in (data["actor"], data["object"]):
+        if item.get("objectType") == "Group":
+            found |= {validation.canonical_ifi(m) or "" for m in item.get("member", [])}
+    return found - {""}
+
+
 def _links(data: dict[str, Any]) -> tuple[set[str], set[str]]:
     """Every agent IFI and activity id in a statement (and its sub-statement)."""
     agents: list[dict[str, Any]] = []
@@ -275,7 +284,7 @@ def store_statements(
                 str(row.statement_id): row for row in Statement.objects.filter(statement_id__in=ids)
             }
             rows: list[Statement] = []
-            link_sets: list[tuple[set[str], set[str]]] = []
+            link_sets: list[tuple[set[str], set[str], set[str]]] = []
             voiding: dict[str, str] = {}
             for statement_uuid, original in zip(ids, received, strict=True):
                 if statement_uuid in existing:
@@ -290,7 +299,7 @@ def store_statements(
                 data["authority"] = authority
                 data.setdefault("version", stored_version)
                 rows.append(_row(data, now, client))
-                link_sets.append(_links(data))
+                link_sets.append((*_links(data), _members(data)))
                 if data["verb"]["id"] == validation.VOIDED:
                     voiding[statement_uuid] = str(uuid.UUID(data["object"]["id"]))
             Statement.objects.bulk_create(rows)
@@ -347,9 +356,12 @@ def _void(voiding: dict[str, str]) -> None:
     targets.update(voided=True)
 
 
-def _store_links(rows: list[Statement], link_sets: list[tuple[set[str], set[str]]]) -> None:
+def _store_links(
+    rows: list[Statement], link_sets: list[tuple[set[str], set[str], set[str]]]
+) -> None:
     links = []
-    for row, (agents, activities) in zip(rows, link_sets, strict=True):
+    for row, (agents, activities, members) in zip(rows, link_sets, strict=True):
+        links += [StatementLink(statement=row, kind=StatementLink.MEMBER, value=v) for v in members]
         links += [StatementLink(statement=row, kind=StatementLink.AGENT, value=v) for v in agents]
         links += [
             StatementLink(statement=row, kind=StatementLink.ACTIVITY, value=v) for v in activities
@@ -492,7 +504,9 @@ def put_document(
             and if_match is None
             and if_none_match is None
         ):
-            raise Conflict("this document exists: send If-Match (or If-None-Match)")
+            raise Conflict(
+                "this document exists: check its current state and send If-Match with its ETag"
+            )
         now = timezone.now()
         if merge and current is not None:
             if current.content_type != "application/json" or content_type != "application/json":

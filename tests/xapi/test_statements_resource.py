@@ -276,9 +276,34 @@ def test_it_returns_a_person_object_for_an_agent(lrs):
 def test_it_bounds_the_queries_of_a_statement_query(lrs, django_assert_max_num_queries):
     for _ in range(20):
         lrs.post("statements", statement())
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # top seq, group memberships, page, rows
         response = lrs.get(
             "statements",
             {"agent": json.dumps(ADA), "verb": "http://adlnet.gov/expapi/verbs/completed"},
         )
     assert len(response.json()["statements"]) == 20
+
+
+def test_it_matches_statements_targeting_a_matching_statement_through_statement_refs(lrs):
+    passed = lrs.post("statements", statement()).json()[0]
+    ref = {"objectType": "StatementRef", "id": passed}
+    confirmed = lrs.post(
+        "statements", statement(actor=BOB, verb={"id": "https://v.test/confirmed"}, object=ref)
+    ).json()[0]
+    ref2 = {"objectType": "StatementRef", "id": confirmed}
+    audited = lrs.post(
+        "statements", statement(actor=BOB, verb={"id": "https://v.test/audited"}, object=ref2)
+    ).json()[0]
+    lrs.post("statements", statement(actor=BOB, object={"id": "https://lectio.test/other"}))
+    expected = {passed, confirmed, audited}
+    assert set(_ids(lrs, agent=json.dumps(ADA))) == expected
+    assert set(_ids(lrs, activity="https://lectio.test/course/1")) == expected
+    assert _ids(lrs, agent=json.dumps(ADA), limit=1) == [audited]  # limit applies to them too
+    since = Statement.objects.get(statement_id=confirmed).stored.isoformat()
+    assert _ids(lrs, agent=json.dumps(ADA), since=since) == [audited]
+
+
+def test_it_matches_an_agent_filter_on_groups_the_agent_is_a_member_of(lrs):
+    team = {"objectType": "Group", "member": [ADA, BOB]}
+    sid = lrs.post("statements", statement(actor=team)).json()[0]
+    assert _ids(lrs, agent=json.dumps({"mbox": BOB["mbox"]})) == [sid]
