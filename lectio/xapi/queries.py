@@ -107,7 +107,7 @@ def parse_query(params: dict[str, str]) -> Query:
         if related_agents:
             q &= Q(Exists(StatementLink.objects.filter(
                 statement=OuterRef("pk"), kind=StatementLink.AGENT, value=ifi
-            )))  # fmt: skip
+            ))) | _authority(ifi)  # fmt: skip
         else:
             q &= Q(actor_ifi=ifi) | Q(object_ifi=ifi) | Q(seq__in=_memberships(ifi))
     if "verb" in params:
@@ -128,6 +128,14 @@ def parse_query(params: dict[str, str]) -> Query:
     if "until" in params:
         query.window &= Q(stored__lte=validation.timestamp(params["until"], "until"))
     return query
+
+
+def _authority(ifi: str) -> Q:
+    """Statements whose authority is this agent: a client's account on our homepage."""
+    prefix = f"account:{settings.SITE_URL}|"
+    if not ifi.startswith(prefix):
+        return Q(pk__in=[])
+    return Q(client__key=ifi.removeprefix(prefix))
 
 
 def _memberships(ifi: str) -> list[int] | QuerySet[StatementLink, int]:

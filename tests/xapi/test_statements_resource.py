@@ -307,3 +307,11 @@ def test_it_matches_an_agent_filter_on_groups_the_agent_is_a_member_of(lrs):
     team = {"objectType": "Group", "member": [ADA, BOB]}
     sid = lrs.post("statements", statement(actor=team)).json()[0]
     assert _ids(lrs, agent=json.dumps({"mbox": BOB["mbox"]})) == [sid]
+
+
+def test_it_matches_the_authority_with_related_agents(lrs):
+    sid = lrs.post("statements", statement()).json()[0]
+    authority = lrs.get("statements", {"statementId": sid}).json()["authority"]
+    as_filter = json.dumps({"account": authority["account"]})
+    assert _ids(lrs, agent=as_filter) == []
+    assert _ids(lrs, agent=as_filter, related_agents="true") == [sid]
