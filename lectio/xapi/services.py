@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -371,13 +371,29 @@ def _store_links(
             (StatementLink.ACTIVITY, activities),
         ):
             links += [(row.pk, kind, value) for value in values]
-    # A plain executemany: the ORM's per-object overhead was most of a batch's time.
-    table = StatementLink._meta.db_table
+    _insert(StatementLink, [StatementLink(statement_id=s, kind=k, value=v) for s, k, v in links])
+
+
+_CHUNK = 200
+
+
+def _insert(model: type[models.Model], objects: list[Any]) -> None:
+    """Multi-row ``INSERT … VALUES``, values prepared by each field as the ORM does: one
+    statement per 200 rows, where ``executemany`` sent one per row."""
+    if not objects:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]  # automatic keys
+    columns = ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (statement_id, kind, value) VALUES (%s, %s, %s)",  # noqa: S608 - our own table name
-            links,
-        )
+        for start in range(0, len(objects), _CHUNK):
+            chunk = objects[start : start + _CHUNK]
+            values = ", ".join([row] * len(chunk))
+            params = [
+                f.get_db_prep_save(getattr(o, f.attname), connection) for o in chunk for f in fields
+            ]
+            cursor.execute(f"INSERT INTO {meta.db_table} ({columns}) VALUES {values}", params)  # noqa: S608 - our own table and column names
 
 
 def _check_attachments(received: list[dict[str, Any]], parts: dict[str, Part]) -> None:
