@@ -108,6 +108,29 @@ def issue_temporary_credential(
     return client, token
 
 
+PLATFORM_KEY = "lectio-platform"
+
+
+def platform_client() -> LRSClient:
+    """The client the platform's own statements are stored with (its authority names
+    Lectio); it has no usable secret, so nothing outside can speak as it."""
+    client, _ = LRSClient.objects.get_or_create(
+        key=PLATFORM_KEY,
+        defaults={
+            "name": "Lectio",
+            "secret_hash": hash_secret(secrets.token_urlsafe(32)),
+            "scopes": ["all"],
+        },
+    )
+    return client
+
+
+def record_statements(statements: list[dict[str, Any]]) -> list[str]:
+    """Store statements of the platform's own activity (the one write path calls this
+    inside its transaction); the same rules as for any client."""
+    return store_statements(statements, client=platform_client())
+
+
 def _cache_key(key: str) -> str:
     return f"xapi:client:{key}"
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
@@ -172,6 +172,8 @@ def _handle(
         if xreq.method == "HEAD" or request.method == "HEAD":
             response.content = b""
         return response
+    except RequestDataTooBig:
+        return _error(413, "the request is larger than this LRS accepts")
     except Unauthorized:
         response = _error(401, "send valid LRS client credentials (HTTP Basic key:secret)")
         response["WWW-Authenticate"] = 'Basic realm="Lectio LRS"'

@@ -315,3 +315,21 @@ def test_it_matches_the_authority_with_related_agents(lrs):
     as_filter = json.dumps({"account": authority["account"]})
     assert _ids(lrs, agent=as_filter) == []
     assert _ids(lrs, agent=as_filter, related_agents="true") == [sid]
+
+
+def test_it_records_the_platforms_own_statements_with_its_own_authority(lrs):
+    from lectio.xapi import services
+
+    sid = services.record_statements([statement()])[0]
+    stored = lrs.get("statements", {"statementId": sid}).json()
+    assert stored["authority"]["name"] == "Lectio"
+    assert stored["authority"]["account"]["name"] == services.PLATFORM_KEY
+    assert services.platform_client() == services.platform_client()  # one, reused
+
+
+def test_it_answers_405_to_other_methods_and_413_to_oversized_requests(lrs, settings):
+    response = lrs.delete("statements")
+    assert response.status_code == 405 and "GET" in response["Allow"]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    assert lrs.post("statements", [statement()] * 3).status_code == 413
+    assert not Statement.objects.exists()
