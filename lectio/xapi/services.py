@@ -161,15 +161,50 @@ class Part:
     content: bytes
 
 
-def _comparable(data: dict[str, Any]) -> dict[str, Any]:
-    copy_ = {k: v for k, v in data.items() if k not in _IGNORED_IN_COMPARISON}
-    return copy_
+def _comparable(body: dict[str, Any], *, timestamp: bool = True) -> dict[str, Any]:
+    """A statement less what Statement Comparison ignores (Part Two 2.3.1): what the LRS
+    assigns, the timestamp's serialisation, activity definitions, verb display, the order
+    of a Group's members and the case of an e-mail address."""
+    data: dict[str, Any] = json.loads(json.dumps(body))
+    for key in (*_IGNORED_IN_COMPARISON, "id"):
+        data.pop(key, None)
+    if "timestamp" in data:
+        if timestamp:
+            data["timestamp"] = validation.timestamp(data["timestamp"], "timestamp").timestamp()
+        else:
+            del data["timestamp"]
+    data["verb"] = {"id": data["verb"]["id"]}
+
+    def agent(value: dict[str, Any]) -> dict[str, Any]:
+        if "mbox" in value:
+            value["mbox"] = value["mbox"].lower()
+        if "member" in value:
+            members = [agent(m) for m in value["member"]]
+            value["member"] = sorted(members, key=lambda m: json.dumps(m, sort_keys=True))
+        return value
+
+    data["actor"] = agent(data["actor"])
+    target = data["object"]
+    kind = target.get("objectType", "Activity")
+    if kind == "Activity":
+        data["object"] = {"objectType": "Activity", "id": target["id"]}
+    elif kind in ("Agent", "Group"):
+        data["object"] = agent(target)
+    elif kind == "SubStatement":
+        data["object"] = {**_comparable(target, timestamp=timestamp), "objectType": kind}
+    context = data.get("context", {})
+    for key, listed in context.get("contextActivities", {}).items():
+        items = listed if isinstance(listed, list) else [listed]
+        context["contextActivities"][key] = [item["id"] for item in items]
+    for key in ("instructor", "team"):
+        if key in context:
+            context[key] = agent(context[key])
+    return data
 
 
 def _same(stored: dict[str, Any], received: dict[str, Any]) -> bool:
-    left, right = _comparable(stored), _comparable(received)
-    if "timestamp" not in received:
-        left.pop("timestamp", None)
+    both = "timestamp" in received
+    left, right = _comparable(stored, timestamp=both), _comparable(received, timestamp=both)
     return json.dumps(left, sort_keys=True) == json.dumps(right, sort_keys=True)
 
 

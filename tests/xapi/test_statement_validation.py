@@ -12,6 +12,7 @@ GROUP_MEMBER = {"mbox": "mailto:bob@example.com"}
 
 INVALID = {
     "missing actor": ({"actor": None}, "actor"),
+    "null value": ({"result": {"response": None}}, "must be a string"),
     "unknown top-level property": ({"colour": "blue"}, "unknown properties"),
     "id not a UUID": ({"id": "not-a-uuid"}, "UUID"),
     "agent with no IFI": ({"actor": {"name": "Ada"}}, "exactly one of mbox"),

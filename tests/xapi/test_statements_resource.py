@@ -333,3 +333,24 @@ def test_it_answers_405_to_other_methods_and_413_to_oversized_requests(lrs, sett
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
     assert lrs.post("statements", [statement()] * 3).status_code == 413
     assert not Statement.objects.exists()
+
+
+def test_it_compares_statements_ignoring_what_statement_comparison_ignores(lrs):
+    sid = str(uuid.uuid4())
+    first = statement(
+        timestamp="2026-01-01T12:00:00Z",
+        actor={"objectType": "Group", "member": [ADA, {"mbox": "mailto:Bob@Example.com"}]},
+        object={"id": "https://lectio.test/course/1", "definition": {"name": {"en": "A"}}},
+    )
+    assert lrs.put("statements", first, params=f"statementId={sid}").status_code == 204
+    same = {
+        **first,
+        "timestamp": "2026-01-01T15:00:00+03:00",  # the same instant
+        "actor": {"objectType": "Group", "member": [{"mbox": "mailto:bob@example.com"}, ADA]},
+        "verb": {"id": first["verb"]["id"], "display": {"tr": "tamamladı"}},
+        "object": {"id": "https://lectio.test/course/1", "definition": {"name": {"en": "B"}}},
+    }
+    assert lrs.put("statements", same, params=f"statementId={sid}").status_code == 204
+    other_time = {**first, "timestamp": "2026-01-01T12:00:01Z"}
+    assert lrs.put("statements", other_time, params=f"statementId={sid}").status_code == 409
+    assert Statement.objects.count() == 1
