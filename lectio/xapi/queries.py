@@ -192,8 +192,10 @@ def _page(query: Query, rows: QuerySet[Statement], order: list[str]) -> list[Sta
     filters match too (Part Three 2.1.3 "Filter Conditions for StatementRefs"), followed
     REF_DEPTH levels deep; each branch of the UNION stays on its own index."""
     size = query.limit + 1
-    if query.match is None:
-        return list(rows.order_by(*order)[:size])
+    if query.match is None or not rows.filter(object_statement__isnull=False).exists():
+        # No filter, or no StatementRef in the window (the usual case: one cheap probe of
+        # the stmt_ref index): the filters alone decide.
+        return list(rows.filter(query.match or Q()).order_by(*order)[:size])
     branches = [rows.filter(query.match)]
     targets = Statement.objects.filter(query.match).values("statement_id")
     for _ in range(REF_DEPTH):

@@ -276,7 +276,7 @@ def test_it_returns_a_person_object_for_an_agent(lrs):
 def test_it_bounds_the_queries_of_a_statement_query(lrs, django_assert_max_num_queries):
     for _ in range(20):
         lrs.post("statements", statement())
-    with django_assert_max_num_queries(4):  # top seq, group memberships, page, rows
+    with django_assert_max_num_queries(4):  # top seq, group memberships, refs?, page
         response = lrs.get(
             "statements",
             {"agent": json.dumps(ADA), "verb": "http://adlnet.gov/expapi/verbs/completed"},
