@@ -339,9 +339,16 @@ def _get_statements(xreq: XRequest) -> HttpResponse:
         else:
             query = queries.parse_query(params)
             rows, more = queries.run_query(query, xreq.client)
-        statements = queries.formatted(rows, query.format, _languages(xreq))
-        result = {"statements": statements, "more": f"/xapi/statements?more={more}" if more else ""}
-        response = _statement_response(result, query.attachments)
+        link = f"/xapi/statements?more={more}" if more else ""
+        if query.format == "exact" and not query.attachments:
+            # The stored JSON text spliced in as it is, not decoded and encoded again.
+            body = '{"statements": [' + ", ".join(queries.exact_texts(rows)) + "], "
+            body += f'"more": {json.dumps(link)}}}'
+            response = HttpResponse(body, content_type="application/json")
+        else:
+            statements = queries.formatted(rows, query.format, _languages(xreq))
+            result = {"statements": statements, "more": link}
+            response = _statement_response(result, query.attachments)
     response["X-Experience-API-Consistent-Through"] = through.isoformat()
     return response
 
