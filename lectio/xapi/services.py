@@ -473,7 +473,21 @@ def _check_attachments(received: list[dict[str, Any]], parts: dict[str, Part]) -
                     raise StatementError(
                         f"{path}.attachments[{number}]", "a signature must be sent as a part"
                     )
+                if part.content_type.split(";")[0].strip() != "application/octet-stream":
+                    raise StatementError(
+                        f"{path}.attachments[{number}]",
+                        "a signature part must be application/octet-stream",
+                    )
                 signatures.verify(data, part.content, f"{path}.attachments[{number}]")
+        target = data["object"]
+        if target.get("objectType") == "SubStatement":
+            for number, item in enumerate(target.get("attachments", [])):
+                declared.add(item["sha2"])
+                if "fileUrl" not in item and item["sha2"] not in parts:
+                    raise StatementError(
+                        f"{path}.object.attachments[{number}]",
+                        "no fileUrl and no multipart part with this sha2 (X-Experience-API-Hash)",
+                    )
     extra = sorted(set(parts) - declared)
     if extra:
         raise StatementError("attachments", f"parts not declared by any statement: {extra[0]}")

@@ -8,6 +8,7 @@ receive an :class:`XRequest`, the same shape whichever syntax was used.
 
 import base64
 import binascii
+import hashlib
 import json
 import re
 import secrets
@@ -268,8 +269,6 @@ def _parse_statements_body(xreq: XRequest) -> tuple[Any, dict[str, services.Part
 
 
 def _matches_sha2(content: bytes, declared: str) -> bool:
-    import hashlib
-
     algorithms = {56: "sha224", 64: "sha256", 96: "sha384", 128: "sha512"}
     name = algorithms.get(len(declared))
     return name is not None and hashlib.new(name, content).hexdigest() == declared.lower()

@@ -189,3 +189,30 @@ def test_it_refuses_a_signature_that_is_not_a_jws(lrs):
     response = lrs.post("statements", signed_request(statement(), b"not a jws"), content_type=CTYPE)
     assert response.status_code == 400
     assert "compact serialisation" in response.json()["error"]
+
+
+def test_it_requires_the_content_of_a_sub_statements_attachments_too(lrs):
+    sub = {
+        "objectType": "SubStatement",
+        "actor": {"mbox": "mailto:ada@example.com"},
+        "verb": {"id": "https://v.test/x"},
+        "object": {"id": "https://lectio.test/a"},
+        "attachments": [declared(b"inner")],
+    }
+    response = lrs.post("statements", statement(object=sub))
+    assert response.status_code == 400
+    assert "object.attachments[0]" in response.json()["error"]
+    body = multipart(statement(object=sub), [("text/plain", b"inner")])
+    assert lrs.post("statements", body, content_type=CTYPE).status_code == 200
+
+
+def test_it_refuses_a_signature_part_that_is_not_octet_stream(lrs):
+    key, certificate = _key_and_certificate()
+    payload = statement()
+    jws = sign(payload, key, certificate)
+    data = dict(payload)
+    data["attachments"] = [declared(jws, usage=SIGNATURE, ctype="application/octet-stream")]
+    body = multipart(data, [("text/plain", jws)])
+    response = lrs.post("statements", body, content_type=CTYPE)
+    assert response.status_code == 400
+    assert "application/octet-stream" in response.json()["error"]
