@@ -54,12 +54,14 @@ test: setup system-deps
 
 ## lint: ruff (with Django and time-zone rules), formatting, mypy --strict with django-stubs
 ## bench: the benchmarks in bench/ (transcoding speed; learners under load; the compliance
-## matrix, reports and exports for a 10,000-person team; quiz attempts under load)
+## matrix, reports and exports for a 10,000-person team; quiz attempts under load; the
+## xAPI LRS with a million statements; set DATABASE_URL for PostgreSQL)
 bench: setup
 	$(BIN)/python bench/transcode.py --seconds 60
 	$(BIN)/python bench/learner_load.py --learners 50 --seconds 30
 	$(BIN)/python bench/compliance.py --people 10000 --courses 20
 	$(BIN)/python bench/quiz_load.py --learners 64 --concurrency 16
+	$(BIN)/python bench/lrs_load.py --store 1000000 --agents 5000
 
 lint: setup
 	$(BIN)/ruff check .

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "lectio.assignments",
     "lectio.reports",
     "lectio.scorm",
+    "lectio.xapi",
 ]
 
 MIDDLEWARE = [

@@ -20,5 +20,6 @@ urlpatterns = [
     path("verify/", include(verify_patterns)),
     path("scorm/", include("lectio.scorm.urls")),
     path("notifications/", include("lectio.notifications.urls")),
+    path("xapi/", include("lectio.xapi.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ ALLOWED = {
     "assignments": {"accounts", "catalog", "assets", "learning", "notifications"},
     "reports": {"accounts", "catalog", "assets", "learning", "assignments", "notifications"},
     "scorm": {"accounts", "catalog", "assets", "learning"},
+    "xapi": {"accounts"},
 }
 
 

@@ -36,6 +36,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (_("Departments"), reverse("accounts:departments")),
                 (_("Groups"), reverse("accounts:groups")),
                 (_("Certificates"), reverse("certificates:list")),
+                (_("LRS clients"), reverse("xapi:client_list")),  # by URL name, as above
             ]
         elif permissions.can_view_people(user):
             items += [
