@@ -166,4 +166,5 @@ def finish(
 def metadata(provider: Provider, urls: dict[str, str]) -> str:
     """This service provider's metadata, for the IdP's administrator."""
     config = _config(provider, urls)
-    return str(create_metadata_string(None, config=config, valid=None))
+    text: bytes = create_metadata_string(None, config=config, valid=None)
+    return text.decode()

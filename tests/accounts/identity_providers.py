@@ -176,7 +176,7 @@ class SamlProvider:
         self.server = Server(config=self._config(None))
         self.metadata_file = folder / "idp-metadata.xml"
         self.metadata_file.write_text(
-            str(create_metadata_string(None, config=self.server.config, valid=None))
+            create_metadata_string(None, config=self.server.config, valid=None).decode()
         )
         self.httpd: WSGIServer = make_server("127.0.0.1", self.port, self.app, handler_class=_Quiet)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
