@@ -217,7 +217,7 @@ def provision(provider: Provider, subject: str, claims: dict[str, Any]) -> User:
         ):
             fields["email"] = email
         try:
-            # type: ignore below: mypy cannot tell these keys never include "roles".
+            # mypy cannot tell that these keys never include "roles" (hence the ignore).
             services.update_person(user, **fields)  # type: ignore[arg-type]
         except ValidationError as exc:
             logger.warning("SSO %s: fields of %s not updated: %s", provider.key, user.pk, exc)
