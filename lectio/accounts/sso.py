@@ -195,6 +195,12 @@ def provision(provider: Provider, subject: str, claims: dict[str, Any]) -> User:
             ) from None
         if provider.link_by_email:
             user = User.objects.filter(email__iexact=email).first()
+        if user is not None and claims.get("email_verified") is False:
+            # An address the provider has not verified must not open someone's account.
+            raise SsoError(
+                _("%(provider)s has not verified your e-mail address, so it cannot be linked.")
+                % {"provider": provider.label}
+            )
     fields = mapped_fields(provider, claims)
     if user is not None and not user.is_active:
         raise SsoError(_("Your account is deactivated. Ask an administrator for help."))

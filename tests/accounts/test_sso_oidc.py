@@ -123,6 +123,16 @@ def test_it_links_a_person_who_already_exists_by_email(client, cast, corp):
     assert SsoIdentity.objects.get(provider="corp").user == person
 
 
+def test_an_unverified_address_is_not_linked_to_an_existing_person(client, cast, corp):
+    person = services.create_person(email="alice@corp.example", full_name="A. Anders")
+    corp.set_claims({"alice": {**ALICE, "email_verified": False}})
+    response, _callback = sign_in(client, corp)
+    assert response.status_code == 403
+    assert "has not verified your e-mail address" in response.content.decode()
+    assert SESSION_KEY not in client.session
+    assert not SsoIdentity.objects.filter(user=person).exists()
+
+
 def test_a_deactivated_person_cannot_sign_in_through_sso(client, cast, corp):
     sign_in(client, corp)
     client.logout()

@@ -1,0 +1,72 @@
+"""How claims and attributes become a person's fields (no provider needed)."""
+
+import pytest
+
+from lectio.accounts import sso
+
+
+def provider(**raw):
+    return sso._provider({"key": "corp", "protocol": "oidc", **raw})
+
+
+def test_it_finds_a_department_by_code_or_by_a_path_of_codes_or_names(cast):
+    assert sso.find_department("tr-ist") == cast.istanbul
+    assert sso.find_department("HQ/TR/TR-IST") == cast.istanbul
+    assert sso.find_department("/Meridian/ Türkiye /Istanbul Operations/") == cast.istanbul
+    assert sso.find_department("Meridian/Germany") == cast.germany
+    assert sso.find_department("Germany/Türkiye") is None  # Türkiye is not under Germany
+    assert sso.find_department("NOPE") is None
+    assert sso.find_department("") is None
+
+
+def test_it_maps_claims_and_leaves_out_what_it_cannot_use(cast):
+    fields = sso.mapped_fields(
+        provider(),
+        {
+            "name": " Ann Example ",
+            "department": "Nowhere",
+            "locale": "tr_TR",
+            "zoneinfo": "Mars/Olympus",
+            "job_title": ["Welder", "Painter"],
+        },
+    )
+    assert fields == {"full_name": "Ann Example", "language": "tr", "job_title": "Welder"}
+    assert sso.mapped_fields(provider(), {"locale": "xx"}) == {}
+
+
+def test_a_provider_may_map_its_own_claim_names(cast):
+    corp = provider(mapping={"department": "ou", "time_zone": "tz"})
+    fields = sso.mapped_fields(corp, {"ou": "DE", "tz": "Europe/Berlin", "department": "TR"})
+    assert fields == {"department": cast.germany, "time_zone": "Europe/Berlin"}
+
+
+def test_saml_defaults_use_directory_attribute_names(cast):
+    acme = sso._provider({"key": "acme", "protocol": "saml"})
+    fields = sso.mapped_fields(acme, {"displayName": ["Bo"], "preferredLanguage": ["en"]})
+    assert fields == {"full_name": "Bo", "language": "en"}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"key": "", "protocol": "oidc"},
+        {"key": "a b", "protocol": "oidc"},
+        {"key": "x", "protocol": "cas"},
+    ],
+)
+def test_a_misconfigured_provider_is_named_at_once(raw):
+    with pytest.raises(ValueError, match="SSO provider"):
+        sso._provider(raw)
+
+
+def test_sso_only_domains_match_the_whole_domain(settings):
+    settings.LECTIO_SSO_ONLY_DOMAINS = ["corp.example"]
+    assert sso.is_sso_only(" Ann@CORP.example ")
+    assert not sso.is_sso_only("ann@notcorp.example")
+    assert not sso.is_sso_only("ann@sub.corp.example")
+    assert not sso.is_sso_only("no-at-sign")
+
+
+def test_a_subject_is_required(cast):
+    with pytest.raises(sso.SsoError):
+        sso.provision(provider(), "", {"email": "ann@example.com"})
