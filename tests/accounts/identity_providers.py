@@ -168,6 +168,7 @@ class SamlProvider:
         self.people = people
         self.attributes: dict[str, dict[str, list[str]]] = {}
         self.audience: str | None = None
+        self.sign = True
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.entity_id = f"{self.url}/metadata"
@@ -240,7 +241,7 @@ class SamlProvider:
             userid=username,
             name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=f"id-{username}"),
             authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"},
-            sign_assertion=True,
+            sign_assertion=self.sign,
             **args,
         )
         http = self.server.apply_binding(

@@ -26,6 +26,7 @@ def acme(settings, saml_provider, client, db):
     settings.LECTIO_SSO_PROVIDERS = [saml_provider.provider_setting()]
     saml_provider.attributes = {"bob": dict(BOB)}
     saml_provider.audience = None
+    saml_provider.sign = True
     metadata = client.get("/accounts/sso/acme/metadata/")
     assert metadata.status_code == 200
     saml_provider.trust(metadata.content.decode())
@@ -106,6 +107,18 @@ def test_a_response_for_another_service_provider_is_refused(client, cast, acme):
         response, _fields = sign_in(client, acme)
     finally:
         acme.audience = None
+    assert response.status_code == 400
+    assert SESSION_KEY not in client.session
+    assert not User.objects.filter(email="bob@acme.example").exists()
+
+
+def test_an_unsigned_assertion_is_refused(client, cast, acme):
+    acme.sign = False
+    try:
+        response, fields = sign_in(client, acme)
+    finally:
+        acme.sign = True
+    assert "Signature" not in base64.b64decode(fields["SAMLResponse"]).decode()
     assert response.status_code == 400
     assert SESSION_KEY not in client.session
     assert not User.objects.filter(email="bob@acme.example").exists()
