@@ -85,9 +85,53 @@ def _provider(raw: dict[str, Any]) -> Provider:
     )
 
 
+def configuration_problems() -> list[str]:
+    """What is wrong with ``LECTIO_SSO_PROVIDERS`` (a system check reports it at start)."""
+    problems = []
+    seen: set[str] = set()
+    raw_list = settings.LECTIO_SSO_PROVIDERS
+    if not isinstance(raw_list, list):
+        return ["LECTIO_SSO_PROVIDERS must be a JSON list of providers"]
+    for raw in raw_list:
+        if not isinstance(raw, dict):
+            problems.append(f"SSO provider {raw!r} must be a JSON object")
+            continue
+        try:
+            provider = _provider(raw)
+        except ValueError as exc:
+            problems.append(str(exc))
+            continue
+        if provider.key in seen:
+            problems.append(f"SSO provider key {provider.key!r} is used twice")
+        seen.add(provider.key)
+        if provider.protocol == "oidc":
+            needed = ["client_id", "client_secret"]
+            if not raw.get("issuer") and not raw.get("discovery_url"):
+                needed.append("issuer")
+        else:
+            needed = []
+            if not any(
+                raw.get(k) for k in ("idp_metadata_url", "idp_metadata_file", "idp_metadata")
+            ):
+                needed.append("idp_metadata_url")
+        problems += [
+            f"SSO provider {provider.key!r} needs {name!r}" for name in needed if not raw.get(name)
+        ]
+    return problems
+
+
 def providers() -> list[Provider]:
-    """Every configured provider, in the order given (the sign-in page's buttons)."""
-    return [_provider(raw) for raw in settings.LECTIO_SSO_PROVIDERS]
+    """Every configured provider, in the order given (the sign-in page's buttons).
+
+    A malformed entry is left out (the system check names it), so password sign-in and
+    the other providers keep working."""
+    found = []
+    for raw in settings.LECTIO_SSO_PROVIDERS:
+        try:
+            found.append(_provider(raw))
+        except (ValueError, TypeError, AttributeError):
+            logger.error("SSO provider %r is misconfigured and left out", raw)
+    return found
 
 
 def get_provider(key: str) -> Provider | None:

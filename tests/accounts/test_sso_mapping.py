@@ -70,3 +70,32 @@ def test_sso_only_domains_match_the_whole_domain(settings):
 def test_a_subject_is_required(cast):
     with pytest.raises(sso.SsoError):
         sso.provision(provider(), "", {"email": "ann@example.com"})
+
+
+def test_the_system_check_names_each_configuration_problem(settings):
+    from django.core.checks import run_checks
+
+    settings.LECTIO_SSO_PROVIDERS = [
+        {"key": "corp", "protocol": "oidc", "issuer": "https://id.example", "client_id": "x"},
+        {"key": "corp", "protocol": "saml"},
+        {"key": "bad key", "protocol": "oidc"},
+        "not an object",
+    ]
+    messages = {error.msg for error in run_checks() if error.id == "lectio.E281"}
+    assert messages == {
+        "SSO provider 'corp' needs 'client_secret'",
+        "SSO provider key 'corp' is used twice",
+        "SSO provider 'corp' needs 'idp_metadata_url'",
+        "SSO provider key 'bad key' must be letters, digits, - or _",
+        "SSO provider 'not an object' must be a JSON object",
+    }
+
+
+def test_a_misconfigured_provider_does_not_break_the_sign_in_page(client, db, settings):
+    settings.LECTIO_SSO_PROVIDERS = [
+        {"key": "bad key", "protocol": "oidc"},
+        {"key": "ok", "protocol": "saml", "label": "Okta", "idp_metadata_url": "https://x"},
+    ]
+    page = client.get("/accounts/sign-in/")
+    assert page.status_code == 200
+    assert "Sign in with Okta" in page.content.decode()
