@@ -5,6 +5,7 @@ way back, and validates the ID token (signature against the provider's JWKS, iss
 audience, expiry, nonce). The provider's discovery document gives every endpoint.
 """
 
+import logging
 from typing import Any
 
 from authlib.integrations.base_client import OAuthError
@@ -13,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from lectio.accounts.sso import Provider, SsoError
+
+logger = logging.getLogger(__name__)
 
 
 def _client(provider: Provider) -> Any:
@@ -60,6 +63,7 @@ def finish(request: HttpRequest, provider: Provider) -> tuple[str, dict[str, Any
     try:
         token = client.authorize_access_token(request)
     except OAuthError as exc:
+        logger.warning("OIDC %s: sign-in refused: %r", provider.key, exc)
         if exc.error == "mismatching_state":
             raise SsoError(
                 _("This sign-in link has expired or was already used. Please start again.")
@@ -68,6 +72,7 @@ def finish(request: HttpRequest, provider: Provider) -> tuple[str, dict[str, Any
             _("%(provider)s's answer could not be verified.") % {"provider": provider.label}
         ) from exc
     except Exception as exc:  # any failure to verify the token means no sign-in
+        logger.warning("OIDC %s: ID token refused: %r", provider.key, exc)
         raise SsoError(
             _("%(provider)s's answer could not be verified.") % {"provider": provider.label}
         ) from exc

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -91,8 +92,17 @@ class OidcProvider:
     def set_claims(self, claims: dict[str, dict[str, Any]]) -> None:
         (self.folder / "claims.json").write_text(json.dumps(claims))
 
+    def name_audience(self, audience: str | None) -> None:
+        """Make ID tokens name another audience (or the client again, ``None``)."""
+        override = self.folder / "aud-override.txt"
+        if audience is None:
+            override.unlink(missing_ok=True)
+        else:
+            override.write_text(audience)
+
     def publish_other_keys(self, on: bool) -> None:
-        """Publish a key the provider does not sign with (or go back to its own)."""
+        """Publish another key under the id of the one the provider signs with (or go
+        back to its own)."""
         override = self.folder / "jwks-override.json"
         if not on:
             override.unlink(missing_ok=True)
@@ -104,8 +114,9 @@ class OidcProvider:
             raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
             return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
-        jwk = {"kty": "RSA", "alg": "RS256", "use": "sig", "kid": "other",
-               "n": b64(numbers.n), "e": b64(numbers.e)}  # fmt: skip
+        # Same key id as the real key, other key material: the signature cannot match.
+        [real] = requests.get(f"{self.url}/o/.well-known/jwks.json", timeout=10).json()["keys"]
+        jwk = {**real, "n": b64(numbers.n), "e": b64(numbers.e)}
         override.write_text(json.dumps({"keys": [jwk]}))
 
     def provider_setting(self, key: str = "corp", **extra: Any) -> dict[str, Any]:

@@ -27,6 +27,7 @@ def corp(settings, oidc_provider):
     settings.LECTIO_SSO_PROVIDERS = [oidc_provider.provider_setting()]
     oidc_provider.set_claims({"alice": ALICE, "dora": {"email": "dora@corp.example"}})
     oidc_provider.publish_other_keys(False)
+    oidc_provider.name_audience(None)
     return oidc_provider
 
 
@@ -179,13 +180,27 @@ def test_a_callback_cannot_be_replayed(client, cast, corp):
     assert SESSION_KEY not in client.session
 
 
-def test_it_refuses_an_id_token_signed_with_a_key_the_provider_does_not_publish(client, cast, corp):
+def test_it_refuses_an_id_token_whose_signature_does_not_match_the_published_key(
+    client, cast, corp
+):
     callback = through_provider(corp, start(client), "alice", "alice-pw")
     corp.publish_other_keys(True)
     try:
         response = client.get(callback)
     finally:
         corp.publish_other_keys(False)
+    assert response.status_code == 400
+    assert "could not be verified" in response.content.decode()
+    assert SESSION_KEY not in client.session
+    assert not User.objects.filter(email="alice@corp.example").exists()
+
+
+def test_it_refuses_an_id_token_meant_for_another_client(client, cast, corp):
+    corp.name_audience("some-other-client")
+    try:
+        response, _callback = sign_in(client, corp)
+    finally:
+        corp.name_audience(None)
     assert response.status_code == 400
     assert "could not be verified" in response.content.decode()
     assert SESSION_KEY not in client.session

@@ -19,3 +19,11 @@ class ClaimsFromFile(OAuth2Validator):
     def get_additional_claims(self, request):
         claims = json.loads((settings.IDP_DIR / "claims.json").read_text())
         return claims.get(request.user.username, {})
+
+    def get_id_token_dictionary(self, token, token_handler, request):
+        """A test may make ID tokens name another audience (aud-override.txt)."""
+        claims, expiration_time = super().get_id_token_dictionary(token, token_handler, request)
+        override = settings.IDP_DIR / "aud-override.txt"
+        if override.exists():
+            claims["aud"] = override.read_text()
+        return claims, expiration_time
