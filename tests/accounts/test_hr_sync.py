@@ -267,6 +267,8 @@ def test_administrators_see_the_runs(cast, drop, django_assert_max_num_queries):
     applied = HrSyncRun.objects.get(file_name="people-1.csv")
     detail = admin.get(f"/accounts/hr-sync/{applied.pk}/").content.decode()
     assert "new.hire@example.com" in detail and "Operator" in detail
+    nora = User.objects.get(email="new.hire@example.com")
+    assert "Last in an HR file" in admin.get(f"/accounts/people/{nora.pk}/").content.decode()
     failed = HrSyncRun.objects.get(file_name="people-2.csv")
     detail = admin.get(f"/accounts/hr-sync/{failed.pk}/").content.decode()
     assert "Nothing was changed" in detail and "is not a valid e-mail address" in detail

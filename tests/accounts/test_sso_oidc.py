@@ -10,6 +10,7 @@ from django.contrib.auth import SESSION_KEY
 
 from lectio.accounts import services
 from lectio.accounts.models import SsoIdentity, User
+from tests.helpers import client_for
 
 ALICE = {
     "email": "alice@corp.example",
@@ -258,3 +259,10 @@ def test_an_sso_only_domain_refuses_passwords_and_resets(client, cast, corp, set
     # SSO still works for them; other domains still sign in with a password.
     response, _callback = sign_in(client, corp)
     assert client.session[SESSION_KEY] == str(alice.pk)
+
+
+def test_the_person_page_names_their_sign_in_provider(client, cast, corp):
+    sign_in(client, corp)
+    alice = User.objects.get(email="alice@corp.example")
+    page = client_for(cast.admin).get(f"/accounts/people/{alice.pk}/").content.decode()
+    assert "Single sign-on" in page and "Corp ID" in page
