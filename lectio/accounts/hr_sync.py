@@ -29,7 +29,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,11 +76,23 @@ def _person_state(user: User) -> dict[str, str]:
     }
 
 
-def _people_states(emails: Iterable[str]) -> dict[str, dict[str, str]]:
-    people = User.objects.filter(
-        Q(email__in=list(emails)) | Q(hr_synced_at__isnull=False, is_active=True)
-    ).select_related("department")
-    return {user.email: _person_state(user) for user in people}
+def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
+    """Lists of at most ``size``: SQLite limits the parameters of one query."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _people_states(emails: list[str]) -> dict[str, dict[str, str]]:
+    states = {
+        user.email: _person_state(user)
+        for user in User.objects.filter(hr_synced_at__isnull=False, is_active=True)
+        .select_related("department")
+        .iterator(chunk_size=1000)
+    }
+    for chunk in _chunks(emails):
+        for user in User.objects.filter(email__in=chunk).select_related("department"):
+            states[user.email] = _person_state(user)
+    return states
 
 
 def _department_states() -> dict[str, dict[str, str]]:
@@ -135,14 +146,18 @@ def _apply_people(text: str, *, full: bool, report: dict[str, Any]) -> None:
         report["errors"] = [vars(error) for error in result.errors]
         raise _Rollback
     now = timezone.now()
-    User.objects.filter(email__in=emails).update(hr_synced_at=now)
+    for chunk in _chunks(emails):
+        User.objects.filter(email__in=chunk).update(hr_synced_at=now)
     leavers: list[User] = []
     if full:
-        leavers = list(
-            User.objects.filter(hr_synced_at__isnull=False, hr_synced_at__lt=now, is_active=True)
-            .exclude(email__in=emails)
-            .order_by("email")
-        )
+        listed = set(emails)
+        leavers = [
+            person
+            for person in User.objects.filter(
+                hr_synced_at__isnull=False, hr_synced_at__lt=now, is_active=True
+            ).order_by("email")
+            if person.email not in listed
+        ]
         for person in leavers:
             services.deactivate_person(person)
         hooks.people_changed(person.pk for person in leavers)

@@ -282,3 +282,16 @@ def test_only_administrators_see_the_runs(cast, drop):
         assert client.get("/accounts/hr-sync/").status_code == 403
         assert client.get(f"/accounts/hr-sync/{run.pk}/").status_code == 403
     assert client_for(cast.admin).get("/accounts/hr-sync/999999/").status_code == 404
+
+
+def test_a_large_file_is_applied_in_chunks(cast, tmp_path):
+    rows = "".join(f"p{n}@example.com,Person {n},DE,,en,UTC\n" for n in range(600))
+    path = tmp_path / "people.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    call_command("hr_sync", str(path), stdout=StringIO())
+    assert User.objects.filter(hr_synced_at__isnull=False).count() == 600
+    path.write_text(HEADER + rows.split("\n", 1)[1], encoding="utf-8")  # p0 has left
+    call_command("hr_sync", str(path), stdout=StringIO())
+    run = HrSyncRun.objects.first()
+    assert run.report["deactivated"] == [{"email": "p0@example.com"}]
+    assert (run.created, run.updated) == (0, 0)
