@@ -131,7 +131,9 @@ class OidcProvider:
         }
 
 
-def start_oidc_provider(folder: Path, people: dict[str, str]) -> OidcProvider:
+def start_oidc_provider(
+    folder: Path, people: dict[str, str], lectio_url: str = LECTIO
+) -> OidcProvider:
     make_key(folder / "key.pem")
     (folder / "claims.json").write_text("{}")
     port = free_port()
@@ -142,7 +144,7 @@ def start_oidc_provider(folder: Path, people: dict[str, str]) -> OidcProvider:
         "IDP_PEOPLE": json.dumps(people),
         "IDP_CLIENT_ID": "lectio",
         "IDP_CLIENT_SECRET": "lectio-secret-for-tests",
-        "IDP_REDIRECT_URI": f"{LECTIO}/accounts/sso/corp/callback/",
+        "IDP_REDIRECT_URI": f"{lectio_url}/accounts/sso/corp/callback/",
         "DJANGO_SETTINGS_MODULE": "tests.idp.settings",
     }
     environment.pop("DATABASE_URL", None)

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login
@@ -22,8 +23,10 @@ def sign_in(request):
             return HttpResponseRedirect(next_url)
         return HttpResponse("wrong password", status=401)
     return HttpResponse(
-        f'<form method="post" action="?next={escape(next_url)}">'
-        '<input name="username"><input name="password" type="password"></form>'
+        f'<form method="post" action="?next={escape(quote(next_url))}">'
+        '<label>Username <input name="username"></label>'
+        '<label>Password <input name="password" type="password"></label>'
+        "<button>Sign in</button></form>"
     )
 
 
