@@ -176,14 +176,16 @@ class SamlProvider:
     attributes are ``self.attributes[username]``. ``audience`` and ``sign`` let a test
     make a response for another SP or without a signature."""
 
-    def __init__(self, folder: Path, people: dict[str, str]) -> None:
+    def __init__(self, folder: Path, people: dict[str, str], host: str = "127.0.0.1") -> None:
         self.folder = folder
         self.people = people
         self.attributes: dict[str, dict[str, list[str]]] = {}
         self.audience: str | None = None
         self.sign = True
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        # Served on 127.0.0.1 always; ``host`` is the name in its addresses (a browser
+        # test names it "localhost", the live server's site).
+        self.url = f"http://{host}:{self.port}"
         self.entity_id = f"{self.url}/metadata"
         key = make_key(folder / "idp-key.pem")
         make_certificate(key, folder / "idp-cert.pem", "Test IdP")

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from lectio.accounts import services
 from lectio.accounts.models import User
-from tests.accounts.identity_providers import start_oidc_provider
+from tests.accounts.identity_providers import SamlProvider, start_oidc_provider
 
 pytestmark = pytest.mark.browser
 
@@ -58,3 +58,30 @@ def test_a_person_signs_in_with_the_company_provider(page: Page, provider):
     page.get_by_label("Password").fill("anything")
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_text("sign in through single sign-on")).to_be_visible()
+
+
+@pytest.fixture
+def saml_idp(live_server, settings, tmp_path, client, transactional_db):
+    idp = SamlProvider(tmp_path, {"bob": "bob-pw"}, host="localhost")
+    idp.attributes = {
+        "bob": {
+            "email": ["bob@acme.example"],
+            "displayName": ["Bob Baker"],
+            "timeZone": ["Asia/Tokyo"],
+        }
+    }
+    settings.SITE_URL = live_server.url
+    settings.LECTIO_SSO_PROVIDERS = [idp.provider_setting()]
+    idp.trust(client.get("/accounts/sso/acme/metadata/").content.decode())
+    yield idp
+    idp.stop()
+
+
+def test_a_person_signs_in_with_the_company_saml_idp(new_page, saml_idp):
+    # The IdP asks for HTTP Basic credentials; its answer posts itself back to Lectio.
+    page = new_page(http_credentials={"username": "bob", "password": "bob-pw"})
+    page.goto("/accounts/sign-in/")
+    page.get_by_role("link", name="Sign in with Acme SAML").click()
+    expect(page.get_by_role("heading", name="Welcome, Bob")).to_be_visible()
+    bob = User.objects.get(email="bob@acme.example")
+    assert (bob.full_name, bob.time_zone) == ("Bob Baker", "Asia/Tokyo")
