@@ -266,6 +266,12 @@ def person_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     if not person.is_active:
         messages.error(request, _("A deactivated person cannot be invited."))
+    elif sso.is_sso_only(person.email):
+        messages.error(
+            request,
+            _("%(email)s signs in through single sign-on: there is no password to set.")
+            % {"email": person.email},
+        )
     else:
         _send_invitation(request, person)
         messages.success(

@@ -99,3 +99,16 @@ def test_a_misconfigured_provider_does_not_break_the_sign_in_page(client, db, se
     page = client.get("/accounts/sign-in/")
     assert page.status_code == 200
     assert "Sign in with Okta" in page.content.decode()
+
+
+def test_no_password_e_mail_goes_to_an_sso_only_address(cast, settings, mailbox):
+    from tests.helpers import client_for
+
+    settings.LECTIO_SSO_ONLY_DOMAINS = ["example.com"]
+    response = client_for(cast.admin).post(
+        f"/accounts/people/{cast.learner.pk}/invite/", follow=True
+    )
+    assert "signs in through single sign-on: there is no password to set" in (
+        response.content.decode()
+    )
+    assert mailbox == []
