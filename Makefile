@@ -36,12 +36,13 @@ run: setup
 	$(BIN)/lectio serve --port $(PORT)
 
 ## system-deps: Debian packages the test suite needs (Chromium for browser tests, gettext,
-## LibreOffice for PowerPoint conversion)
+## LibreOffice for PowerPoint conversion, xmlsec1 for SAML signatures)
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null || missing="$$missing gettext"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-impress-nogui"; \
+	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \

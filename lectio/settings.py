@@ -4,6 +4,7 @@ Every knob is listed in the README's configuration table. Secrets may also be gi
 files: ``SECRET_KEY_FILE=/run/secrets/key`` is read when ``SECRET_KEY`` is not set.
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -214,6 +215,10 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
         "task": "lectio.assessments.tasks.submit_expired_attempts",
         "every": 60,
     },
+    "accounts.hr_sync": {
+        "task": "lectio.accounts.tasks.hr_sync_drop",
+        "every": envint("LECTIO_HR_SYNC_SECONDS", 300),
+    },
     "notifications.send_due": {
         "task": "lectio.notifications.tasks.send_due_messages",
         "every": 60,
@@ -223,7 +228,8 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing passwords for SSO-only domains (admin sign-in too).
+    "lectio.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -362,6 +368,14 @@ LECTIO_PACKAGE_MAX_UNPACKED_BYTES = envint("LECTIO_PACKAGE_MAX_UNPACKED_BYTES", 
 LECTIO_PACKAGE_TOKEN_SECONDS = envint("LECTIO_PACKAGE_TOKEN_SECONDS", 8 * 3600)
 LECTIO_IMPORT_MAX_BYTES = envint("LECTIO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 LECTIO_DEMO_PASSWORD = env("LECTIO_DEMO_PASSWORD", "demo")
+# Single sign-on: the identity providers, a JSON list (usually LECTIO_SSO_PROVIDERS_FILE);
+# see README "Single sign-on". People at these e-mail domains sign in through SSO only.
+LECTIO_SSO_PROVIDERS: list[dict[str, Any]] = json.loads(env("LECTIO_SSO_PROVIDERS") or "[]")
+LECTIO_SSO_ONLY_DOMAINS = [d.lower().lstrip("@") for d in envlist("LECTIO_SSO_ONLY_DOMAINS", [])]
+# HR sync: the folder an HR system drops people*.csv / departments*.csv into (off when
+# empty), and who receives each run's report by e-mail.
+LECTIO_HR_DROP_DIR = env("LECTIO_HR_DROP_DIR")
+LECTIO_HR_REPORT_EMAILS = envlist("LECTIO_HR_REPORT_EMAILS", [])
 # Assigned training's e-mails: reminders this many days before the due date; escalation
 # to the manager this many days overdue; a warning this many days before a completion
 # expires.
