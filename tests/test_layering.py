@@ -16,6 +16,17 @@ ALLOWED = {
     "certificates": {"accounts", "catalog", "assets", "learning"},
     "assignments": {"accounts", "catalog", "assets", "learning", "notifications"},
     "reports": {"accounts", "catalog", "assets", "learning", "assignments", "notifications"},
+    "api": {
+        "accounts",
+        "catalog",
+        "assets",
+        "learning",
+        "assessments",
+        "assignments",
+        "certificates",
+        "notifications",
+        "reports",
+    },
 }
 
 
