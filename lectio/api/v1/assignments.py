@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.params.functions import Header as header_param
 from ninja.params.functions import Query as query_param
 
@@ -116,7 +116,7 @@ def create_assignment(
     request: HttpRequest,
     payload: AssignmentIn,
     idempotency_key: str | None = header_param(None, alias="Idempotency-Key"),
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Assign a published course or path to people, departments (with their subtrees)
     and groups. Managers assign within their own team only. Send an ``Idempotency-Key``
     to make retries safe."""
@@ -157,7 +157,8 @@ def create_assignment(
         fresh = _assignments(user).get(pk=assignment.pk)
         return 201, {"reached": reached, "assignment": assignment_out(fresh)}
 
-    return idempotency.run(request, payload.model_dump(mode="json"), create)
+    status, body = idempotency.run(request, payload.model_dump(mode="json"), create)
+    return Status(status, body)
 
 
 def obligation_out(obligation: Obligation) -> dict[str, Any]:

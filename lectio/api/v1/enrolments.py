@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.params.functions import Header as header_param
 from ninja.params.functions import Query as query_param
 
@@ -130,7 +130,7 @@ def create_enrollment(
     request: HttpRequest,
     payload: EnrollmentIn,
     idempotency_key: str | None = header_param(None, alias="Idempotency-Key"),
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Enrol a person in a published course (administrators). An existing enrolment is
     kept and returned with 200 (``created`` false); a due date merges as on the pages.
     Send an ``Idempotency-Key`` to make retries safe."""
@@ -156,7 +156,8 @@ def create_enrollment(
         body = {"created": not existed, "enrollment": enrollment_out(enrollment)}
         return (200 if existed else 201), body
 
-    return idempotency.run(request, payload.model_dump(mode="json"), create)
+    status, body = idempotency.run(request, payload.model_dump(mode="json"), create)
+    return Status(status, body)
 
 
 @router.patch(
