@@ -132,7 +132,7 @@ def test_withdrawing_closes_access_and_keeps_the_record(cast, token_for):
         {"person": cast.learner.pk, "course": course.pk, "due_on": "2031-01-01", "mandatory": True},
     )
     pk = made["enrollment"]["id"]
-    status, body = api.post(f"/enrollments/{pk}/withdraw", {"reason": "Left the team"})
+    status, _body = api.post(f"/enrollments/{pk}/withdraw", {"reason": "Left the team"})
     assert status == 200
     enrollment = Enrollment.objects.get(pk=pk)
     assert not enrollment.is_open()

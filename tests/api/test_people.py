@@ -33,7 +33,7 @@ def test_a_managers_token_sees_only_their_subtree(cast, token_for):
 
 def test_a_learners_token_sees_only_themselves(cast, token_for):
     api = token_for(cast.learner)
-    status, body = api.get("/people")
+    _status, body = api.get("/people")
     assert [p["email"] for p in body["items"]] == ["learner@example.com"]
     assert body["items"][0]["department_code"] == "TR-IST"
     assert api.get("/departments")[0] == 403
