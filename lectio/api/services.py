@@ -125,6 +125,9 @@ def _clean_endpoint(url: str, events: Iterable[str]) -> tuple[str, list[str]]:
 
 
 def subscriptions_changed() -> None:
+    """Forget the cached subscriptions now, and again when the change commits (a reader
+    in between may have cached the old ones)."""
+    cache.delete(SUBSCRIPTIONS_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(SUBSCRIPTIONS_CACHE_KEY))
 
 
