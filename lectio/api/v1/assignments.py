@@ -24,6 +24,7 @@ from lectio.api.v1.schemas import (
     AssignmentIn,
     AssignmentOut,
     ExemptIn,
+    Id,
     ObligationOut,
     page_of,
 )
@@ -72,7 +73,7 @@ def list_assignments(
     since: Query[Since],
     cursor: str | None = None,
     limit: int = query_param(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    course: int | None = None,
+    course: Id | None = None,
 ) -> dict[str, Any]:
     """Every assignment for administrators, their own for managers; ``since``/``until``
     filter on the creation time."""
@@ -88,7 +89,7 @@ def list_assignments(
     response={200: AssignmentOut, **ERRORS},
     summary="Get an assignment",
 )
-def get_assignment(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
+def get_assignment(request: HttpRequest, assignment_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.ASSIGNMENTS_READ)
     found = _assignments(user).filter(pk=assignment_id).first()
     if found is None:
@@ -193,9 +194,9 @@ def list_obligations(
     due: Query[Since],
     cursor: str | None = None,
     limit: int = query_param(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    person: int | None = None,
-    course: int | None = None,
-    department: int | None = None,
+    person: Id | None = None,
+    course: Id | None = None,
+    department: Id | None = None,
     status: ObligationStatus | None = None,
     current: bool = True,
 ) -> dict[str, Any]:
@@ -222,7 +223,7 @@ def list_obligations(
     response={200: ObligationOut, **ERRORS},
     summary="Get a person's assigned training",
 )
-def get_obligation(request: HttpRequest, obligation_id: int) -> dict[str, Any]:
+def get_obligation(request: HttpRequest, obligation_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.ASSIGNMENTS_READ)
     found = _obligations(user).filter(pk=obligation_id).first()
     if found is None:
@@ -235,7 +236,7 @@ def get_obligation(request: HttpRequest, obligation_id: int) -> dict[str, Any]:
     response={200: ObligationOut, **WRITE_ERRORS},
     summary="Exempt a person from assigned training",
 )
-def exempt(request: HttpRequest, obligation_id: int, payload: ExemptIn) -> dict[str, Any]:
+def exempt(request: HttpRequest, obligation_id: Id, payload: ExemptIn) -> dict[str, Any]:
     """Administrators, and managers for their own team (not themselves); with a reason."""
     user = actor(request, Scope.ASSIGNMENTS_WRITE)
     found = _obligations(user).filter(pk=obligation_id).first()

@@ -11,7 +11,7 @@ from lectio.api.v1 import scope
 from lectio.api.v1.auth import actor
 from lectio.api.v1.errors import ERRORS, not_found
 from lectio.api.v1.pagination import DEFAULT_LIMIT, MAX_LIMIT, page
-from lectio.api.v1.schemas import CourseOut, PathOut, page_of
+from lectio.api.v1.schemas import CourseOut, Id, PathOut, page_of
 from lectio.catalog.models import Course, LearningPath
 
 router = Router(tags=["courses"])
@@ -54,7 +54,7 @@ def list_courses(
 
 
 @router.get("/courses/{course_id}", response={200: CourseOut, **ERRORS}, summary="Get a course")
-def get_course(request: HttpRequest, course_id: int) -> dict[str, Any]:
+def get_course(request: HttpRequest, course_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.COURSES_READ)
     found = scope.courses(user).select_related("live_version").filter(pk=course_id).first()
     if found is None:
@@ -100,7 +100,7 @@ def list_paths(
 
 
 @router.get("/paths/{path_id}", response={200: PathOut, **ERRORS}, summary="Get a learning path")
-def get_path(request: HttpRequest, path_id: int) -> dict[str, Any]:
+def get_path(request: HttpRequest, path_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.COURSES_READ)
     found = scope.paths(user).select_related("live_version").filter(pk=path_id).first()
     if found is None:

@@ -24,6 +24,7 @@ from lectio.api.v1.schemas import (
     EnrollmentCreated,
     EnrollmentIn,
     EnrollmentOut,
+    Id,
     LessonProgressOut,
     WithdrawIn,
     page_of,
@@ -82,8 +83,8 @@ def list_enrollments(
     since: Query[Since],
     cursor: str | None = None,
     limit: int = query_param(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    person: int | None = None,
-    course: int | None = None,
+    person: Id | None = None,
+    course: Id | None = None,
     status: EnrollmentStatus | None = None,
 ) -> dict[str, Any]:
     """Enrolments of the people the token's person may see; ``since``/``until`` filter on
@@ -116,7 +117,7 @@ def _enrollment(user: User, enrollment_id: int) -> Enrollment:
     response={200: EnrollmentOut, **ERRORS},
     summary="Get an enrolment",
 )
-def get_enrollment(request: HttpRequest, enrollment_id: int) -> dict[str, Any]:
+def get_enrollment(request: HttpRequest, enrollment_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.ENROLLMENTS_READ)
     return enrollment_out(_enrollment(user, enrollment_id))
 
@@ -165,7 +166,7 @@ def create_enrollment(
     response={200: EnrollmentOut, **WRITE_ERRORS},
     summary="Change an enrolment's access window",
 )
-def change_access(request: HttpRequest, enrollment_id: int, payload: AccessIn) -> dict[str, Any]:
+def change_access(request: HttpRequest, enrollment_id: Id, payload: AccessIn) -> dict[str, Any]:
     """Extend or shorten the access window (administrators); the change is recorded with
     its reason. Both dates are required (null: no limit on that side)."""
     user = actor(request, Scope.ENROLLMENTS_WRITE)
@@ -188,7 +189,7 @@ def change_access(request: HttpRequest, enrollment_id: int, payload: AccessIn) -
     response={200: EnrollmentOut, **WRITE_ERRORS},
     summary="Withdraw a person from a course",
 )
-def withdraw(request: HttpRequest, enrollment_id: int, payload: WithdrawIn) -> dict[str, Any]:
+def withdraw(request: HttpRequest, enrollment_id: Id, payload: WithdrawIn) -> dict[str, Any]:
     """Access ends now; the record, progress and certificates stay (administrators). A
     person who still owes the course under an assignment is exempted first (409)."""
     user = actor(request, Scope.ENROLLMENTS_WRITE)
@@ -216,7 +217,7 @@ def withdraw(request: HttpRequest, enrollment_id: int, payload: WithdrawIn) -> d
     response={200: list[LessonProgressOut], **ERRORS},
     summary="Lesson progress of an enrolment",
 )
-def lesson_progress(request: HttpRequest, enrollment_id: int) -> list[dict[str, Any]]:
+def lesson_progress(request: HttpRequest, enrollment_id: Id) -> list[dict[str, Any]]:
     user = actor(request, Scope.ENROLLMENTS_READ)
     enrollment = _enrollment(user, enrollment_id)
     rows = LessonProgress.objects.filter(enrollment=enrollment).select_related("lesson")
@@ -254,8 +255,8 @@ def list_completions(
     since: Query[Since],
     cursor: str | None = None,
     limit: int = query_param(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    person: int | None = None,
-    course: int | None = None,
+    person: Id | None = None,
+    course: Id | None = None,
 ) -> dict[str, Any]:
     """Every completed cycle (recertifications too); ``since``/``until`` filter on the
     completion time."""

@@ -15,7 +15,7 @@ from lectio.api.v1.auth import actor, deny
 from lectio.api.v1.errors import ERRORS, not_found
 from lectio.api.v1.filters import Since
 from lectio.api.v1.pagination import DEFAULT_LIMIT, MAX_LIMIT, page
-from lectio.api.v1.schemas import DepartmentOut, GroupOut, PersonOut, page_of
+from lectio.api.v1.schemas import DepartmentOut, GroupOut, Id, PersonOut, page_of
 
 router = Router(tags=["people"])
 PersonPage = page_of(PersonOut, "PersonPage")
@@ -50,7 +50,7 @@ def list_people(
     since: Query[Since],
     cursor: str | None = None,
     limit: int = query_param(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    department: int | None = None,
+    department: Id | None = None,
     active: bool | None = None,
     email: str | None = None,
 ) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def list_people(
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Get a person")
-def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def get_person(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.PEOPLE_READ)
     found = scope.people(user).select_related("department").filter(pk=person_id).first()
     if found is None:
@@ -107,7 +107,7 @@ def list_departments(
     response={200: DepartmentOut, **ERRORS},
     summary="Get a department",
 )
-def get_department(request: HttpRequest, department_id: int) -> dict[str, Any]:
+def get_department(request: HttpRequest, department_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.PEOPLE_READ)
     found = scope.departments(user).filter(pk=department_id).first()
     if found is None:

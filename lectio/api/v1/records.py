@@ -16,7 +16,7 @@ from lectio.api.v1.enrolments import course_ref, person_ref
 from lectio.api.v1.errors import ERRORS, not_found
 from lectio.api.v1.filters import Since
 from lectio.api.v1.pagination import DEFAULT_LIMIT, MAX_LIMIT, page
-from lectio.api.v1.schemas import CertificateOut, QuizResultOut, page_of
+from lectio.api.v1.schemas import CertificateOut, Id, QuizResultOut, page_of
 from lectio.assessments.models import Attempt
 from lectio.certificates.models import Certificate
 
@@ -49,8 +49,8 @@ def list_certificates(
     since: Query[Since],
     cursor: str | None = None,
     limit: int = query_param(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    person: int | None = None,
-    course: int | None = None,
+    person: Id | None = None,
+    course: Id | None = None,
     status: Literal["valid", "expired", "revoked"] | None = None,
 ) -> dict[str, Any]:
     """Certificates of the people the token's person may see; ``since``/``until`` filter on
@@ -71,7 +71,7 @@ def list_certificates(
     response={200: CertificateOut, **ERRORS},
     summary="Get a certificate",
 )
-def get_certificate(request: HttpRequest, certificate_id: int) -> dict[str, Any]:
+def get_certificate(request: HttpRequest, certificate_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.CERTIFICATES_READ)
     found = (
         scope.rows_of_people(Certificate.objects.select_related("user"), user)
@@ -107,8 +107,8 @@ def list_quiz_results(
     since: Query[Since],
     cursor: str | None = None,
     limit: int = query_param(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    person: int | None = None,
-    course: int | None = None,
+    person: Id | None = None,
+    course: Id | None = None,
     passed: bool | None = None,
 ) -> dict[str, Any]:
     """Submitted quiz attempts (score in percent once graded) of the people the token's

@@ -2,10 +2,14 @@
 is a 422 naming it rather than a silently ignored value."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
+
+# Primary keys: positive 64-bit integers (anything larger cannot name a row).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Body(Schema):
@@ -109,8 +113,8 @@ class EnrollmentCreated(Schema):
 
 
 class EnrollmentIn(Body):
-    person: int = Field(description="The person's id")
-    course: int = Field(description="The course's id (a published course)")
+    person: int = Field(ge=1, le=MAX_ID, description="The person's id")
+    course: int = Field(ge=1, le=MAX_ID, description="The course's id (a published course)")
     due_on: date | None = Field(None, description="Due at the end of this day, person's zone")
     mandatory: bool = False
 
@@ -167,11 +171,11 @@ class AssignmentCreated(Schema):
 
 
 class AssignmentIn(Body):
-    course: int | None = None
-    path: int | None = None
-    people: list[int] = []
-    departments: list[int] = []
-    groups: list[int] = []
+    course: Id | None = None
+    path: Id | None = None
+    people: list[Id] = Field(default=[], max_length=10000)
+    departments: list[Id] = Field(default=[], max_length=1000)
+    groups: list[Id] = Field(default=[], max_length=1000)
     due: Literal["none", "fixed", "after_assignment", "after_hire"] = "none"
     due_on: date | None = None
     due_days: int | None = Field(None, ge=1, le=3650)
