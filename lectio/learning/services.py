@@ -231,10 +231,16 @@ def withdraw(
     """Take a person out of a course: access ends now (the record, progress and any
     certificate stay, as for any closed window) and the enrolment owes nothing by a date."""
     at = at or timezone.now()
-    starts = enrollment.access_starts_at
+    starts, ends = (
+        Enrollment.objects.filter(pk=enrollment.pk)
+        .values_list("access_starts_at", "access_ends_at")
+        .get()
+    )
     if starts is not None and starts > at:
         starts = None  # never opened: the window is simply closed
-    change = change_access(enrollment, starts_at=starts, ends_at=at, by=by, reason=reason)
+    if ends is None or ends > at:
+        ends = at  # a window that closed earlier stays as it was
+    change = change_access(enrollment, starts_at=starts, ends_at=ends, by=by, reason=reason)
     clear_due(enrollment)
     return change
 

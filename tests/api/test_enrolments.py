@@ -113,7 +113,7 @@ def test_it_changes_the_access_window_with_a_reason(cast, token_for):
             "reason": "Extension",
         },
     )
-    assert status == 422 and "ends_at" in body["error"]["fields"]
+    assert status == 422 and "access_ends_at" in body["error"]["fields"]
     status, body = api.patch(
         f"/enrollments/{pk}/access",
         {"access_starts_at": None, "access_ends_at": "2032-06-30T12:00:00+03:00", "reason": "HR"},

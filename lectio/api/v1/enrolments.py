@@ -4,6 +4,7 @@ completions. Writes are the administrators' (as on the pages) and go through
 
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -173,13 +174,20 @@ def change_access(request: HttpRequest, enrollment_id: Id, payload: AccessIn) ->
     enrollment = _enrollment(user, enrollment_id)
     if not is_administrator(user):
         raise deny()
-    learning.change_access(
-        enrollment,
-        starts_at=payload.access_starts_at,
-        ends_at=payload.access_ends_at,
-        by=user,
-        reason=payload.reason,
-    )
+    try:
+        learning.change_access(
+            enrollment,
+            starts_at=payload.access_starts_at,
+            ends_at=payload.access_ends_at,
+            by=user,
+            reason=payload.reason,
+        )
+    except ValidationError as exc:
+        # The service names its arguments; the API names its fields.
+        names = {"starts_at": "access_starts_at", "ends_at": "access_ends_at"}
+        raise ValidationError(
+            {names.get(field, field): messages for field, messages in exc.message_dict.items()}
+        ) from exc
     enrollment.refresh_from_db()
     return enrollment_out(enrollment)
 
