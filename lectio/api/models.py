@@ -14,6 +14,7 @@ class Scope(models.TextChoices):
     """What a token may do, per area: the token's person's own rights, narrowed."""
 
     PEOPLE_READ = "people:read", _("Read people, departments and groups")
+    PEOPLE_WRITE = "people:write", _("Create and update people and departments in bulk")
     COURSES_READ = "courses:read", _("Read courses and learning paths")
     ENROLLMENTS_READ = "enrollments:read", _("Read enrolments, progress and completions")
     ENROLLMENTS_WRITE = "enrollments:write", _("Enrol people, change access, withdraw")

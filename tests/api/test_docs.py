@@ -33,3 +33,10 @@ def test_the_docs_page_loads_only_local_assets_and_no_inline_script(db):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     for source in sources:  # files that collectstatic gathers from the installed apps
         assert finders.find(source.removeprefix("/static/")), source
+
+
+def test_an_unknown_address_under_the_api_is_a_json_404(db):
+    for path in ("/api/v1/nothing", "/api/v1/people/-1", "/api/v1/people/abc"):
+        response = Client().get(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"

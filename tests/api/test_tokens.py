@@ -140,7 +140,7 @@ def test_a_token_needs_a_name_scopes_and_a_future_expiry(cast):
         services.create_token(
             user=cast.learner,
             name=" ",
-            scopes=["people:write"],
+            scopes=["people:delete"],
             by=cast.learner,
             expires_at=timezone.now() - timedelta(days=1),
         )

@@ -85,7 +85,7 @@ def list_assignments(
 
 
 @router.get(
-    "/assignments/{assignment_id}",
+    "/assignments/{int:assignment_id}",
     response={200: AssignmentOut, **ERRORS},
     summary="Get an assignment",
 )
@@ -219,7 +219,7 @@ def list_obligations(
 
 
 @router.get(
-    "/obligations/{obligation_id}",
+    "/obligations/{int:obligation_id}",
     response={200: ObligationOut, **ERRORS},
     summary="Get a person's assigned training",
 )
@@ -232,7 +232,7 @@ def get_obligation(request: HttpRequest, obligation_id: Id) -> dict[str, Any]:
 
 
 @router.post(
-    "/obligations/{obligation_id}/exempt",
+    "/obligations/{int:obligation_id}/exempt",
     response={200: ObligationOut, **WRITE_ERRORS},
     summary="Exempt a person from assigned training",
 )

@@ -53,7 +53,7 @@ def list_courses(
     return page(found, cursor, limit, course_out)
 
 
-@router.get("/courses/{course_id}", response={200: CourseOut, **ERRORS}, summary="Get a course")
+@router.get("/courses/{int:course_id}", response={200: CourseOut, **ERRORS}, summary="Get a course")
 def get_course(request: HttpRequest, course_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.COURSES_READ)
     found = scope.courses(user).select_related("live_version").filter(pk=course_id).first()
@@ -99,7 +99,9 @@ def list_paths(
     return page(found, cursor, limit, path_out)
 
 
-@router.get("/paths/{path_id}", response={200: PathOut, **ERRORS}, summary="Get a learning path")
+@router.get(
+    "/paths/{int:path_id}", response={200: PathOut, **ERRORS}, summary="Get a learning path"
+)
 def get_path(request: HttpRequest, path_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.COURSES_READ)
     found = scope.paths(user).select_related("live_version").filter(pk=path_id).first()

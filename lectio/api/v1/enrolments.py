@@ -114,7 +114,7 @@ def _enrollment(user: User, enrollment_id: int) -> Enrollment:
 
 
 @router.get(
-    "/enrollments/{enrollment_id}",
+    "/enrollments/{int:enrollment_id}",
     response={200: EnrollmentOut, **ERRORS},
     summary="Get an enrolment",
 )
@@ -163,7 +163,7 @@ def create_enrollment(
 
 
 @router.patch(
-    "/enrollments/{enrollment_id}/access",
+    "/enrollments/{int:enrollment_id}/access",
     response={200: EnrollmentOut, **WRITE_ERRORS},
     summary="Change an enrolment's access window",
 )
@@ -193,7 +193,7 @@ def change_access(request: HttpRequest, enrollment_id: Id, payload: AccessIn) ->
 
 
 @router.post(
-    "/enrollments/{enrollment_id}/withdraw",
+    "/enrollments/{int:enrollment_id}/withdraw",
     response={200: EnrollmentOut, **WRITE_ERRORS},
     summary="Withdraw a person from a course",
 )
@@ -221,7 +221,7 @@ def withdraw(request: HttpRequest, enrollment_id: Id, payload: WithdrawIn) -> di
 
 
 @router.get(
-    "/enrollments/{enrollment_id}/lessons",
+    "/enrollments/{int:enrollment_id}/lessons",
     response={200: list[LessonProgressOut], **ERRORS},
     summary="Lesson progress of an enrolment",
 )

@@ -68,7 +68,7 @@ def list_people(
     return page(since.apply(found, "date_joined"), cursor, limit, person_out)
 
 
-@router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Get a person")
+@router.get("/people/{int:person_id}", response={200: PersonOut, **ERRORS}, summary="Get a person")
 def get_person(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.PEOPLE_READ)
     found = scope.people(user).select_related("department").filter(pk=person_id).first()
@@ -103,7 +103,7 @@ def list_departments(
 
 
 @router.get(
-    "/departments/{department_id}",
+    "/departments/{int:department_id}",
     response={200: DepartmentOut, **ERRORS},
     summary="Get a department",
 )

@@ -67,7 +67,7 @@ def list_certificates(
 
 
 @router.get(
-    "/certificates/{certificate_id}",
+    "/certificates/{int:certificate_id}",
     response={200: CertificateOut, **ERRORS},
     summary="Get a certificate",
 )
