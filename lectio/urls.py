@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lectio import views
+from lectio.api import scim
 from lectio.api.v1.api import urlpatterns as api_v1_patterns
 from lectio.certificates.urls import verify_patterns
 
@@ -22,5 +23,6 @@ urlpatterns = [
     path("notifications/", include("lectio.notifications.urls")),
     path("api/v1/", include((api_v1_patterns(), "api-v1"))),
     path("api/", include("lectio.api.urls")),
+    path("scim/v2/", include((scim.urlpatterns, "scim"))),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ class Scope(models.TextChoices):
     ASSIGNMENTS_WRITE = "assignments:write", _("Assign training, exempt people")
     CERTIFICATES_READ = "certificates:read", _("Read certificates")
     RESULTS_READ = "results:read", _("Read quiz results")
+    SCIM = "scim", _("Provision people and groups with SCIM 2.0 (administrators)")
 
 
 class ApiToken(models.Model):

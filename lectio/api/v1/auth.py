@@ -34,11 +34,11 @@ class TokenAuth(HttpBearer):
         found = services.token_for(token)
         if found is None:
             return None
-        _rate_limit(found)
+        rate_limit(found)
         return found
 
 
-def _rate_limit(token: ApiToken) -> None:
+def rate_limit(token: ApiToken) -> None:
     limit = settings.LECTIO_API_RATE_LIMIT
     now = time.time()
     window = int(now // WINDOW_SECONDS)
