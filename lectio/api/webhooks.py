@@ -13,6 +13,7 @@ HMAC-SHA256 with the endpoint's secret over ``"<t>." + body``, and refuse an old
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import time
@@ -93,7 +94,7 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[int | N
         response = conn.getresponse()
         text = response.read(2000).decode("utf-8", "replace")
         return response.status, "", text[:500]
-    except (OSError, ValueError) as exc:  # refused, reset, timeout, TLS, bad response
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, timeout, TLS, …
         return None, f"{type(exc).__name__}: {exc}"[:500], ""
     finally:
         conn.close()

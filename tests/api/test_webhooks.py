@@ -185,3 +185,32 @@ def test_the_target_is_checked_again_when_sending(cast, receiver, settings):
     assert receiver.received == []
     attempt = WebhookDelivery.objects.get().attempt_log.get()
     assert attempt.status_code is None and "private" in attempt.error
+
+
+def test_a_receiver_that_answers_garbage_is_a_logged_failure(cast, settings):
+    import socket
+    import threading
+
+    settings.LECTIO_WEBHOOK_ALLOW_PRIVATE = True
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+
+    def answer_garbage():
+        connection, _address = server.accept()
+        connection.recv(65536)
+        connection.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        connection.close()
+
+    thread = threading.Thread(target=answer_garbage, daemon=True)
+    thread.start()
+    port = server.getsockname()[1]
+    services.create_endpoint(
+        url=f"http://127.0.0.1:{port}/", events=["user.created"], by=cast.admin
+    )
+    services.emit("user.created", {}, at=T0)
+    assert webhooks.send_due(now=T0)["retry"] == 1
+    thread.join(5)
+    server.close()
+    attempt = WebhookDelivery.objects.get().attempt_log.get()
+    assert attempt.status_code is None and attempt.error
