@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja: its static files serve the API's docs page locally.
+    "ninja",
     "lectio",
     "lectio.accounts",
     "lectio.catalog",
@@ -101,6 +103,7 @@ INSTALLED_APPS = [
     "lectio.reports",
     "lectio.scorm",
     "lectio.xapi",
+    "lectio.api",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +226,8 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
         "task": "lectio.notifications.tasks.send_due_messages",
         "every": 60,
     },
+    "api.webhooks": {"task": "lectio.api.tasks.send_due_webhooks", "every": 60},
+    "api.idempotency": {"task": "lectio.api.tasks.prune_idempotency_records", "every": 3600},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -389,6 +394,16 @@ LECTIO_RENEWAL_DAYS = envint("LECTIO_RENEWAL_DAYS", 30)
 # when unset or unreadable). Their QR codes lead to SITE_URL.
 LECTIO_ORGANISATION_NAME = env("LECTIO_ORGANISATION_NAME", "Lectio")
 LECTIO_ORGANISATION_LOGO = env("LECTIO_ORGANISATION_LOGO")
+
+# The REST API: requests a minute per token (then 429 with Retry-After).
+LECTIO_API_RATE_LIMIT = envint("LECTIO_API_RATE_LIMIT", 600)
+# Webhooks: allow targets on loopback, private and link-local addresses (off: only public
+# addresses, so the server cannot be used to reach its own network); an endpoint failing
+# this many deliveries in a row is disabled and the administrators told.
+LECTIO_WEBHOOK_ALLOW_PRIVATE = envbool("LECTIO_WEBHOOK_ALLOW_PRIVATE", False)
+LECTIO_WEBHOOK_FAILURE_LIMIT = envint("LECTIO_WEBHOOK_FAILURE_LIMIT", 15)
+# Error reports never show the Authorization header (API tokens).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "lectio.api.logs.ReporterFilter"
 
 LOGGING = {
     "version": 1,
