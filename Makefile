@@ -51,9 +51,14 @@ test: setup system-deps
 	$(BIN)/python -m pytest
 
 ## lint: ruff (with Django and time-zone rules), formatting, mypy --strict with django-stubs
-## bench: the benchmarks in bench/ (transcoding speed; learners under load; the compliance
-## matrix, reports and exports for a 10,000-person team; quiz attempts under load)
+## bench: the benchmark suite (BENCH_SIZE=small|medium, BENCH_CONCURRENCY=8,32,128; set
+## DATABASE_URL for PostgreSQL; reports in bench/results/), then the focused benchmarks
+## (transcoding speed; learners under load; the compliance matrix, reports and exports for a
+## 10,000-person team; quiz attempts under load)
+BENCH_SIZE ?= small
+BENCH_CONCURRENCY ?= 8,32,128
 bench: setup
+	$(BIN)/python bench/suite.py --size $(BENCH_SIZE) --concurrency $(BENCH_CONCURRENCY)
 	$(BIN)/python bench/transcode.py --seconds 60
 	$(BIN)/python bench/learner_load.py --learners 50 --seconds 30
 	$(BIN)/python bench/compliance.py --people 10000 --courses 20

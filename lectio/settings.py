@@ -117,6 +117,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The benchmark suite's hooks (lectio/benchmarking.py): /bench/baseline and a count of SQL
+# queries in every response's X-Lectio-Queries header. Never on in production.
+LECTIO_BENCH = envbool("LECTIO_BENCH", False)
+if LECTIO_BENCH:
+    MIDDLEWARE.insert(0, "lectio.benchmarking.QueryCountMiddleware")
+
 ROOT_URLCONF = "lectio.urls"
 WSGI_APPLICATION = "lectio.wsgi.application"
 

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from lectio import views
+from lectio import benchmarking, views
 from lectio.certificates.urls import verify_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/baseline", benchmarking.baseline, name="bench_baseline"),
     path("accounts/", include("lectio.accounts.urls")),
     path("learn/", include("lectio.learning.urls")),
     path("courses/", include("lectio.learning.catalogue_urls")),
