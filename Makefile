@@ -34,12 +34,14 @@ run: setup
 	$(BIN)/lectio serve --port $(PORT)
 
 ## system-deps: Debian packages the test suite needs (Chromium for browser tests, gettext,
-## LibreOffice for PowerPoint conversion)
+## LibreOffice for PowerPoint conversion, Redis and nginx for the scale-out test)
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null || missing="$$missing gettext"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-impress-nogui"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
