@@ -458,9 +458,11 @@ def walk(people: People, index: int, phase: Phase, *, bad_share: float) -> None:
 
 
 @contextmanager
-def throwaway(database: str) -> Iterator[dict[str, str]]:
-    """The environment of a fresh data folder (and PostgreSQL database)."""
-    with tempfile.TemporaryDirectory(prefix="lectio-suite-") as data:
+def throwaway(database: str, keep: bool = False) -> Iterator[dict[str, str]]:
+    """The environment of a fresh data folder (and PostgreSQL database); with ``keep``
+    both stay (for bench/explain.py) and their names are printed."""
+    with tempfile.TemporaryDirectory(prefix="lectio-suite-") as temporary:
+        data = tempfile.mkdtemp(prefix="lectio-suite-kept-") if keep else temporary
         env = {
             **os.environ,
             "LECTIO_DATA_DIR": data,
@@ -471,6 +473,8 @@ def throwaway(database: str) -> Iterator[dict[str, str]]:
         env.pop("DATABASE_URL", None)
         if database != "postgresql":
             yield env
+            if keep:
+                print(f"Kept: LECTIO_DATA_DIR={data}")
             return
         import psycopg
 
@@ -487,8 +491,11 @@ def throwaway(database: str) -> Iterator[dict[str, str]]:
         try:
             yield env
         finally:
-            with psycopg.connect(admin, autocommit=True) as server:
-                server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if keep:
+                print(f"Kept: LECTIO_DATA_DIR={data} DATABASE_URL={env['DATABASE_URL']}")
+            else:
+                with psycopg.connect(admin, autocommit=True) as server:
+                    server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def generate_in_child(args: argparse.Namespace) -> None:
@@ -549,7 +556,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             **{k: os.environ[k] for k in ("SESSION_ENGINE", "REDIS_URL") if k in os.environ},
         },
     }
-    with throwaway(args.database) as env, tempfile.TemporaryDirectory() as scratch:
+    with throwaway(args.database, args.keep) as env, tempfile.TemporaryDirectory() as scratch:
         started = time.perf_counter()
         quiet = {"env": env, "check": True, "capture_output": True}
         subprocess.run([LECTIO, "migrate", "--noinput"], **quiet)  # type: ignore[call-overload]  # noqa: S603
@@ -570,8 +577,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         with server(env, args, log) as (port, pid):
             sampler = Sampler(pid).start()
             results["levels"] = [measure_level(port, pid, data, level, args) for level in levels]
-            results["team_matrix"] = team_matrix(port, pid, data, args)
-            results["compliance_export"] = export(port, pid, data)
+            if "reports" in args.steps:
+                results["team_matrix"] = team_matrix(port, pid, data, args)
+                results["compliance_export"] = export(port, pid, data)
             sampler.stop()
             results["server"] = {
                 "processes": len(sampler.peak),
@@ -598,12 +606,14 @@ def measure_level(
         person, browser = people.learner(index)
         ensure_token(person, browser, warm)
     phases: dict[str, Any] = {}
-    for name in ("baseline", *LEARNER_STEPS):
+    for name in ("baseline", *(n for n in LEARNER_STEPS if n in args.steps)):
         phase = Phase(pid)
         phases[name] = phase.run(level, args.seconds, partial(step, name, people))
     base = phases["baseline"]["steps"]["baseline"]
     walks = {}
     for label, share in (("walk", 0.0), ("walk with bad requests", args.bad_share)):
+        if "walk" not in args.steps:
+            break
         phase = Phase(pid)
         walks[label] = phase.run(level, args.seconds, partial(walk, people, bad_share=share))
     people.close()
@@ -724,23 +734,24 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "met": all(b["errors"] == 0 for b in bad),
         }
     )
-    matrix = results["team_matrix"]
-    found.append(
-        {
-            "target": f"team matrix ({matrix['team']:,} people) < 1 s (p95)",
-            "value": matrix["p95_ms"],
-            "met": matrix["p95_ms"] < 1000,
-        }
-    )
-    growth = max(r["memory_growth_mib"] for r in results["compliance_export"]["runs"])
-    rows = results["compliance_export"]["rows"]
-    found.append(
-        {
-            "target": f"compliance export ({rows:,} rows): memory growth < 50 MB",
-            "value": growth,
-            "met": growth * 1.048576 < 50,
-        }
-    )
+    if "team_matrix" in results:
+        matrix = results["team_matrix"]
+        found.append(
+            {
+                "target": f"team matrix ({matrix['team']:,} people) < 1 s (p95)",
+                "value": matrix["p95_ms"],
+                "met": matrix["p95_ms"] < 1000,
+            }
+        )
+        growth = max(r["memory_growth_mib"] for r in results["compliance_export"]["runs"])
+        rows = results["compliance_export"]["rows"]
+        found.append(
+            {
+                "target": f"compliance export ({rows:,} rows): memory growth < 50 MB",
+                "value": growth,
+                "met": growth * 1.048576 < 50,
+            }
+        )
     for t in found:
         t["at_concurrency"] = level["concurrency"]
     return found
@@ -794,7 +805,9 @@ def markdown(results: dict[str, Any]) -> str:
                     row(name, s["requests"], s["p50_ms"], s["p95_ms"], s["errors"], statuses)
                 )
         lines.append("")
-    m = results["team_matrix"]
+    m = results.get("team_matrix")
+    if m is None:
+        return "\n".join(lines) + "\n"
     lines += [
         "## Manager and administrator",
         "",
@@ -841,9 +854,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, help="lectio serve --workers")
     parser.add_argument("--threads", type=int, help="lectio serve --threads")
     parser.add_argument("--matrix-runs", type=int, default=5)
+    parser.add_argument(
+        "--steps",
+        default=",".join((*LEARNER_STEPS, "walk", "reports")),
+        help="what to measure besides the baseline (for tuning runs), comma-separated",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--keep", action="store_true", help="keep the data set afterwards")
     parser.add_argument("--generate", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.steps = set(args.steps.split(","))
     if args.generate:
         generate_in_child(args)
         return

@@ -176,6 +176,10 @@ else:
             # Tests use a file too (not Django's in-memory default), so the browser tests'
             # live server and the test itself wait for each other's locks as in production.
             "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+            # Seconds a thread keeps its connection (docs/performance.md); 0 opens one per
+            # request.
+            "CONN_MAX_AGE": envint("DATABASE_CONN_MAX_AGE", 0),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -188,6 +192,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Advanced: another session engine (docs/performance.md measured them).
+if _session_engine := env("SESSION_ENGINE"):
+    SESSION_ENGINE = _session_engine
 
 # Background work: Django's tasks interface on the database; `lectio worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -340,7 +347,9 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Media uploads arrive in chunks; larger files are refused before anything is stored.
 LECTIO_UPLOAD_MAX_BYTES = envint("LECTIO_UPLOAD_MAX_BYTES", 5 * 1024**3)
-LECTIO_UPLOAD_DIR = DATA_DIR / "uploads"
+# Where resumable uploads gather their chunks: per process by default; a shared volume lets
+# any web process behind a load balancer take any chunk (docs/deploy.md).
+LECTIO_UPLOAD_DIR = Path(env("LECTIO_UPLOAD_DIR", str(DATA_DIR / "uploads")))
 # The ffmpeg program used for transcoding; empty means the one from the imageio-ffmpeg wheel.
 LECTIO_FFMPEG = env("LECTIO_FFMPEG")
 # LibreOffice's soffice, to convert PowerPoint decks to PDF; empty means "soffice" on PATH
