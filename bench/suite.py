@@ -540,6 +540,39 @@ def server(env: dict[str, str], args: argparse.Namespace, log: Path) -> Iterator
             process.wait(timeout=30)
 
 
+@contextmanager
+def prepared(
+    args: argparse.Namespace, levels: list[int]
+) -> Iterator[tuple[dict[str, str], dict[str, Any]]]:
+    """The server's environment and the data set: generated, or with ``--reuse`` one kept
+    by an earlier ``--keep`` run (for tuning runs that change only settings)."""
+    if args.reuse:
+        data = json.loads((args.reuse / "bench-data.json").read_text())
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update(LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="lectio.settings")
+        env.update(data.pop("env"))
+        args.database = "postgresql" if "DATABASE_URL" in env else "sqlite"
+        yield env, data
+        return
+    with throwaway(args.database, args.keep) as env:
+        started = time.perf_counter()
+        quiet = {"env": env, "check": True, "capture_output": True}
+        subprocess.run([LECTIO, "migrate", "--noinput"], **quiet)  # type: ignore[call-overload]  # noqa: S603
+        subprocess.run([LECTIO, "collectstatic", "--noinput"], **quiet)  # type: ignore[call-overload]  # noqa: S603
+        out = Path(env["LECTIO_DATA_DIR"]) / "bench-data.json"
+        walkers = args.walkers or max(levels)
+        generate = [sys.executable, __file__, "--generate", str(out), "--size", args.size]
+        generate += ["--walkers", str(walkers)]
+        if args.people:
+            generate += ["--people", str(args.people)]
+        subprocess.run(generate, **quiet)  # type: ignore[call-overload]  # noqa: S603
+        data = json.loads(out.read_text())
+        data["setup_seconds"] = round(time.perf_counter() - started, 1)
+        kept = {k: env[k] for k in ("LECTIO_DATA_DIR", "DATABASE_URL") if k in env}
+        out.write_text(json.dumps({**data, "env": {**kept, "LECTIO_BENCH": "1"}}))
+        yield env, data
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     levels = [int(level) for level in args.concurrency.split(",")]
     results: dict[str, Any] = {
@@ -556,23 +589,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             **{k: os.environ[k] for k in ("SESSION_ENGINE", "REDIS_URL") if k in os.environ},
         },
     }
-    with throwaway(args.database, args.keep) as env, tempfile.TemporaryDirectory() as scratch:
-        started = time.perf_counter()
-        quiet = {"env": env, "check": True, "capture_output": True}
-        subprocess.run([LECTIO, "migrate", "--noinput"], **quiet)  # type: ignore[call-overload]  # noqa: S603
-        subprocess.run([LECTIO, "collectstatic", "--noinput"], **quiet)  # type: ignore[call-overload]  # noqa: S603
-        out = Path(scratch) / "data.json"
-        walkers = args.walkers or max(levels)
-        generate = [sys.executable, __file__, "--generate", str(out), "--size", args.size]
-        generate += ["--walkers", str(walkers)]
-        if args.people:
-            generate += ["--people", str(args.people)]
-        subprocess.run(generate, **quiet)  # type: ignore[call-overload]  # noqa: S603
-        data = json.loads(out.read_text())
+    with prepared(args, levels) as (env, data), tempfile.TemporaryDirectory() as scratch:
         results["data"] = {
             k: v for k, v in data.items() if k not in {"learners", "managers", "administrators"}
         }
-        results["data"]["setup_seconds"] = round(time.perf_counter() - started, 1)
+        results["data"]["setup_seconds"] = data["setup_seconds"]
         log = Path(scratch) / "server.log"
         with server(env, args, log) as (port, pid):
             sampler = Sampler(pid).start()
@@ -861,6 +882,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--keep", action="store_true", help="keep the data set afterwards")
+    parser.add_argument("--reuse", type=Path, help="the data folder of a --keep run")
     parser.add_argument("--generate", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.steps = set(args.steps.split(","))

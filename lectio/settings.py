@@ -148,8 +148,9 @@ TEMPLATES = [
 # Database: embedded SQLite in WAL mode by default; DATABASE_URL selects PostgreSQL.
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
-    if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0))
+    # DATABASE_POOL_MAX=0 turns the pool off (docs/performance.md measured both).
+    if _db["ENGINE"] == "django.db.backends.postgresql" and envint("DATABASE_POOL_MAX", 10):
         # psycopg 3's connection pool; one pool per process.
         _db.setdefault("OPTIONS", {})["pool"] = {
             "min_size": envint("DATABASE_POOL_MIN", 2),
