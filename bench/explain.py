@@ -33,6 +33,11 @@ def main() -> None:
     from lectio.learning.models import Enrollment
 
     settings.ALLOWED_HOSTS = ["*"]
+    # Static files by their plain names (no collected manifest needed), as in the tests.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     enrolments = (
         Enrollment.objects.filter(mandatory=False, user__email__startswith="p")
         .select_related("course", "user")

@@ -297,12 +297,12 @@ class Phase:
         for thread in threads:
             thread.join()
         wall = time.monotonic() - began
+        used = cpu_seconds(process_tree(self.server_pid)) - cpu_before
         return {
             "concurrency": concurrency,
             "seconds": round(wall, 2),
-            "server_cpu_cores": round(
-                (cpu_seconds(process_tree(self.server_pid)) - cpu_before) / wall, 2
-            ),
+            "server_cpu_seconds": round(used, 2),
+            "server_cpu_cores": round(used / wall, 2),
             "driver_cpu_cores": round((sum(os.times()[:2]) - own_before) / wall, 2),
             "steps": {name: tally.summary(wall) for name, tally in self.tallies.items()},
         }
@@ -639,7 +639,9 @@ def measure_level(
         walks[label] = phase.run(level, args.seconds, partial(walk, people, bad_share=share))
     people.close()
     steps: dict[str, Any] = {}
+    base_cpu = cpu_per_request(phases["baseline"])
     for name, phase_result in phases.items():
+        cpu = cpu_per_request(phase_result)
         for sub, summary in phase_result["steps"].items():
             if sub == "driver" or (name == "quiz attempt" and sub == "lesson page"):
                 continue
@@ -654,6 +656,10 @@ def measure_level(
                 round(summary["p50_ms"] / base["p50_ms"], 1) if base["p50_ms"] else None
             )
             summary["server_cpu_cores"] = phase_result["server_cpu_cores"]
+            # The server's CPU time per request of the phase: what a request costs, which
+            # other work on the machine changes far less than requests/s.
+            summary["server_cpu_ms"] = cpu
+            summary["vs_baseline_cpu"] = round(cpu / base_cpu, 1) if base_cpu else None
             steps[sub] = summary
         for error in phase_result["steps"].get("driver", Tally().summary(1))["error_samples"]:
             steps.setdefault("driver errors", []).append(error)
@@ -663,6 +669,16 @@ def measure_level(
         "steps": steps,
         "walks": walks,
     }
+
+
+def cpu_per_request(phase: dict[str, Any]) -> float:
+    """Milliseconds of server CPU per request in a phase (the quiz's four count as four)."""
+    requests = sum(
+        s["requests"]
+        for name, s in phase["steps"].items()
+        if name not in {"driver", "quiz attempt"}
+    )
+    return round(phase["server_cpu_seconds"] * 1000 / requests, 2) if requests else 0.0
 
 
 def team_matrix(
@@ -800,15 +816,15 @@ def markdown(results: dict[str, Any]) -> str:
             f"(baseline {level['baseline_rps']} requests/s)",
             "",
             row("step", "requests/s", "vs baseline", "p50 ms", "p95 ms", "p99 ms", "errors",
-                "queries", "server CPU"),
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+                "queries", "server CPU", "CPU ms/request", "CPU vs baseline"),
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]  # fmt: skip
         for name, s in level["steps"].items():
             if isinstance(s, dict):
                 lines.append(
                     row(name, s["requests_per_second"], s["vs_baseline_rps"], s["p50_ms"],
                         s["p95_ms"], s["p99_ms"], s["errors"], s["queries_max"],
-                        s["server_cpu_cores"])
+                        s["server_cpu_cores"], s["server_cpu_ms"], s["vs_baseline_cpu"])
                 )  # fmt: skip
         for label, w in level["walks"].items():
             total = sum(s["requests"] for s in w["steps"].values())
