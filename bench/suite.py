@@ -560,7 +560,9 @@ def prepared(
         subprocess.run([LECTIO, "migrate", "--noinput"], **quiet)  # type: ignore[call-overload]  # noqa: S603
         subprocess.run([LECTIO, "collectstatic", "--noinput"], **quiet)  # type: ignore[call-overload]  # noqa: S603
         out = Path(env["LECTIO_DATA_DIR"]) / "bench-data.json"
-        walkers = args.walkers or max(levels)
+        # A kept data set serves later runs at any level: sessions for 128 people at least
+        # (with fewer, threads share a person, whose quiz attempts then conflict).
+        walkers = args.walkers or max(*levels, 128 if args.keep else 1)
         generate = [sys.executable, __file__, "--generate", str(out), "--size", args.size]
         generate += ["--walkers", str(walkers)]
         if args.people:
@@ -590,6 +592,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         },
     }
     with prepared(args, levels) as (env, data), tempfile.TemporaryDirectory() as scratch:
+        results["database"] = args.database  # --reuse tells it from the kept data set
         results["data"] = {
             k: v for k, v in data.items() if k not in {"learners", "managers", "administrators"}
         }
