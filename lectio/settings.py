@@ -126,6 +126,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The benchmark suite's hooks (lectio/benchmarking.py): /bench/baseline and a count of SQL
+# queries in every response's X-Lectio-Queries header. Never on in production.
+LECTIO_BENCH = envbool("LECTIO_BENCH", False)
+if LECTIO_BENCH:
+    MIDDLEWARE.insert(0, "lectio.benchmarking.QueryCountMiddleware")
+
 ROOT_URLCONF = "lectio.urls"
 WSGI_APPLICATION = "lectio.wsgi.application"
 
@@ -151,8 +157,9 @@ TEMPLATES = [
 # Database: embedded SQLite in WAL mode by default; DATABASE_URL selects PostgreSQL.
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
-    if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0))
+    # DATABASE_POOL_MAX=0 turns the pool off (docs/performance.md measured both).
+    if _db["ENGINE"] == "django.db.backends.postgresql" and envint("DATABASE_POOL_MAX", 10):
         # psycopg 3's connection pool; one pool per process.
         _db.setdefault("OPTIONS", {})["pool"] = {
             "min_size": envint("DATABASE_POOL_MIN", 2),
@@ -179,6 +186,11 @@ else:
             # Tests use a file too (not Django's in-memory default), so the browser tests'
             # live server and the test itself wait for each other's locks as in production.
             "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+            # Each server thread keeps its connection for this many seconds instead of
+            # opening one (and running the PRAGMAs) per request: a quarter less CPU per
+            # learner request (docs/performance.md). 0 opens one per request.
+            "CONN_MAX_AGE": envint("DATABASE_CONN_MAX_AGE", 600),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -191,6 +203,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Advanced: another session engine (docs/performance.md measured them).
+if _session_engine := env("SESSION_ENGINE"):
+    SESSION_ENGINE = _session_engine
 
 # Background work: Django's tasks interface on the database; `lectio worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -350,7 +365,9 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Media uploads arrive in chunks; larger files are refused before anything is stored.
 LECTIO_UPLOAD_MAX_BYTES = envint("LECTIO_UPLOAD_MAX_BYTES", 5 * 1024**3)
-LECTIO_UPLOAD_DIR = DATA_DIR / "uploads"
+# Where resumable uploads gather their chunks: per process by default; a shared volume lets
+# any web process behind a load balancer take any chunk (docs/deploy.md).
+LECTIO_UPLOAD_DIR = Path(env("LECTIO_UPLOAD_DIR", str(DATA_DIR / "uploads")))
 # The ffmpeg program used for transcoding; empty means the one from the imageio-ffmpeg wheel.
 LECTIO_FFMPEG = env("LECTIO_FFMPEG")
 # LibreOffice's soffice, to convert PowerPoint decks to PDF; empty means "soffice" on PATH

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from lectio import views
+from lectio import benchmarking, views
 from lectio.api import scim
 from lectio.api.v1.api import urlpatterns as api_v1_patterns
 from lectio.certificates.urls import verify_patterns
@@ -9,6 +9,7 @@ from lectio.certificates.urls import verify_patterns
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/baseline", benchmarking.baseline, name="bench_baseline"),
     path("accounts/", include("lectio.accounts.urls")),
     path("learn/", include("lectio.learning.urls")),
     path("courses/", include("lectio.learning.catalogue_urls")),
