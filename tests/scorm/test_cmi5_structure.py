@@ -122,7 +122,8 @@ BAD = [
     (cmi5_xml(""), "The course structure has no AU to launch."),
     (
         cmi5_xml(
-            f'<block id="{BLOCK}"><title>{lang("B")}</title><description>{lang("B")}</description></block>'
+            f'<block id="{BLOCK}"><title>{lang("B")}</title>'
+            f"<description>{lang('B')}</description></block>"
         ),
         f"Block “{BLOCK}” has no AU.",
     ),
