@@ -12,7 +12,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -376,6 +376,18 @@ def _check_and_apply(session: Cmi5Session, au: dict[str, Any], statement: dict[s
     session.last_activity_at = timezone.now()
     state.updated_at = timezone.now()
     state.save()
+
+
+def external_origins(structure: dict[str, Any]) -> list[str]:
+    """The origins of the course's external AUs (absolute urls)."""
+    found = []
+    for au in structure["scos"]:
+        if au.get("external"):
+            parts = urlsplit(au["launch"])
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in found:
+                found.append(origin)
+    return found
 
 
 def au_list(enrollment: Enrollment, lesson_id: int, structure: dict[str, Any]) -> list[Any]:

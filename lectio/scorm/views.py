@@ -32,6 +32,8 @@ from lectio.scorm.packages import PackageRefused
 PACKAGE_CSP = (
     "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
     "img-src 'self' data: blob:; media-src 'self' data: blob:; object-src 'none'; "
+    # cmi5 AUs send their statements to our LRS (on the site origin): that path only.
+    "connect-src 'self' data: blob: {lrs}; "
     "base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}"
 )
 PLAYER_CSP = (
@@ -151,7 +153,12 @@ def launch(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     learning.open_lesson(enrollment, pk)
     if lesson["content"].get("standard") == "cmi5":
         context["aus"] = cmi5_services.au_list(enrollment, pk, lesson["content"])
-        return render(request, "scorm/cmi5_launch.html", context)
+        cmi5_page = render(request, "scorm/cmi5_launch.html", context)
+        # Each AU button posts here, then goes (by redirect) to the AU: form-action must
+        # allow the content origin and the external AUs' origins.
+        targets = ["'self'", origin, *cmi5_services.external_origins(lesson["content"])]
+        cmi5_page._csp_update = {"form-action": targets}  # type: ignore[attr-defined]
+        return cmi5_page
     token = services.launch_token(
         enrollment, pk, lesson["content"]["package"], language=request.LANGUAGE_CODE
     )
@@ -237,7 +244,9 @@ def _ancestors() -> str:
 
 
 def _own_csp(response: HttpResponseBase, policy: str) -> HttpResponseBase:
-    response["Content-Security-Policy"] = policy.format(ancestors=_ancestors())
+    response["Content-Security-Policy"] = policy.format(
+        ancestors=_ancestors(), lrs=settings.SITE_URL.rstrip("/") + "/xapi/"
+    )
     response._csp_exempt = True  # type: ignore[attr-defined]
     response.xframe_options_exempt = True  # type: ignore[attr-defined]
     return response

@@ -268,6 +268,7 @@ def cmi5_xml(body: str | None = None, *, course_id: str = COURSE_IRI) -> str:
 # A small AU: reads the cmi5 launch parameters, POSTs to fetch, reads LMS.LaunchData,
 # then sends initialized/completed/passed/terminated to the endpoint with the token.
 AU_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>AU</title>
+<link rel="icon" href="data:,">
 <script>
 var q = new URLSearchParams(location.search), auth = null, launchData = null;
 function show(id, value) { document.getElementById(id).textContent = value; }
