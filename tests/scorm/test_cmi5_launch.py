@@ -8,6 +8,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -387,3 +388,31 @@ def test_an_unknown_au_index_is_not_found(site, played):
     url = f"/scorm/courses/{played.course.slug}/lessons/{played.lesson.pk}/au/9/"
     assert site.post(url).status_code == 404
     assert site.get(url.replace("/9/", "/0/")).status_code == 405
+
+
+def test_the_author_uploads_a_cmi5_course_in_the_package_panel(cast):
+    from lectio.catalog import services as catalog
+
+    course = catalog.create_course(title="Fire", by=cast.instructor)
+    lesson = catalog.add_lesson(
+        catalog.add_module(course, title="M"), title="L", kind_name="package"
+    )
+    client = Client(HTTP_HOST=SITE)
+    client.force_login(cast.instructor)
+    url = f"/scorm/lessons/{lesson.pk}/package/"
+    bad = SimpleUploadedFile("cmi5.xml", cmi5_xml(au_xml("intro")).encode(), "text/xml")
+    response = client.post(url, {"package": bad})
+    assert response.status_code == 400
+    assert "The AU id “intro” is not an IRI" in response.content.decode()
+    upload = SimpleUploadedFile("course.zip", cmi5(), "application/zip")
+    assert client.post(url, {"package": upload}).status_code == 302
+    panel = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "moves on when: CompletedAndPassed" in panel and "cmi5" in panel
+
+
+def test_the_launch_page_has_bounded_queries(site, played, django_assert_max_num_queries):
+    url = f"/scorm/courses/{played.course.slug}/lessons/{played.lesson.pk}/"
+    with django_assert_max_num_queries(20):
+        response = site.get(url)
+    assert response.status_code == 200
+    assert "form-action 'self' http://localhost:8000" in response["Content-Security-Policy"]
