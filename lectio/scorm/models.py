@@ -1,4 +1,4 @@
-"""Packages (SCORM now, cmi5 later) and each learner's run-time data per SCO."""
+"""Packages (SCORM and cmi5) and each learner's run-time data per SCO."""
 
 import uuid
 from typing import Any
