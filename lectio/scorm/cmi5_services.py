@@ -308,7 +308,7 @@ def statements_stored(statements: list[dict[str, Any]], client: LRSClient) -> No
     for statement in statements:
         _check_and_apply(session, au, statement)
     session.save(update_fields=["verbs", "last_activity_at", "terminated_at"])
-    _evaluate(session.registration, structure, timezone.now())
+    _evaluate(session.registration, structure, timezone.now(), str(session.session_id))
 
 
 def _check_and_apply(session: Cmi5Session, au: dict[str, Any], statement: dict[str, Any]) -> None:
@@ -468,7 +468,12 @@ def _waive_not_applicable(
     return True
 
 
-def _evaluate(registration: Cmi5Registration, structure: dict[str, Any], at: datetime) -> None:
+def _evaluate(
+    registration: Cmi5Registration,
+    structure: dict[str, Any],
+    at: datetime,
+    session_id: str | None = None,
+) -> None:
     """Write ``satisfied`` for each block and the course newly satisfied, then record the
     lesson's progress (complete when the course is satisfied)."""
     facts = _facts(registration)
@@ -477,7 +482,8 @@ def _evaluate(registration: Cmi5Registration, structure: dict[str, Any], at: dat
     actor = actor_for(registration.enrollment.user)
     satisfied: list[str] = list(registration.satisfied)
     statements = []
-    context = _context(registration, structure)
+    # The session whose statements satisfied the block or course, when there is one.
+    context = _context(registration, structure, session_id)
     for block in [
         *structure.get("blocks", []),
         {"id": structure["organization"]["id"], "aus": list(aus)},

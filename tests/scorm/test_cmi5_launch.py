@@ -225,6 +225,11 @@ def test_moveon_completes_the_lesson_and_writes_satisfied(site, played, content)
     satisfied = Statement.objects.filter(verb_id=cmi5_services.VERBS["satisfied"])
     assert {s.object_activity for s in satisfied} == {BLOCK, COURSE_IRI}
     session = Cmi5Session.objects.get()
+    for row in satisfied:
+        assert row.data["context"]["extensions"][cmi5_services.SESSION_ID] == str(
+            session.session_id
+        )
+        assert row.data["context"]["registration"] == launched.registration
     assert session.terminated_at is not None
     assert session.verbs == ["initialized", "completed", "passed", "terminated"]
 
