@@ -421,3 +421,22 @@ def test_the_launch_page_has_bounded_queries(site, played, django_assert_max_num
         response = site.get(url)
     assert response.status_code == 200
     assert "form-action 'self' http://localhost:8000" in response["Content-Security-Policy"]
+
+
+def test_a_replaced_cmi5_package_keeps_the_registration_and_results(site, played, content, cast):
+    from lectio.catalog import services as catalog
+    from tests.scorm.conftest import upload
+
+    launched = ready(site, played, content)
+    launched.send(launched.statement("completed", {"completion": True}, moveon=True))
+    body = au_xml().replace("Introduction", "Introduction, revised") + au_xml(
+        AU2, url="https://aus.example.com/quiz", attributes='moveOn="Completed"'
+    )
+    package = upload(played.lesson, cmi5(cmi5_xml(body)), cast.instructor)
+    assert package.changes["renamed"] == [["Introduction", "Introduction, revised"]]
+    assert package.changes["added"] == ["Introduction"]  # AU2's title
+    catalog.publish_course(played.course, by=cast.instructor)
+    again = launch(site, played)
+    assert again.registration == launched.registration
+    assert ScoState.objects.get(sco=AU1).completion == "completed"
+    assert Cmi5Session.objects.get(pk=again.session.pk).package_key == str(package.key)
