@@ -560,5 +560,19 @@ def abandon_stale(now: datetime | None = None) -> int:
     return count
 
 
+def document_changing(key: Any, document_id: str | None, client: LRSClient) -> None:
+    """The xapi hook: an AU may not change or delete LMS.LaunchData (cmi5 10.2.1)."""
+    if key.kind != Document.STATE or not client.actor or client.parent_id is None:
+        return
+    if document_id is None:
+        if not Document.objects.filter(**key.filter(), document_id=LAUNCH_DATA).exists():
+            return
+    elif document_id != LAUNCH_DATA:
+        return
+    if Cmi5Session.objects.filter(credential_key=client.key).exists():
+        raise _refuse("an AU may not change or delete the LMS.LaunchData state document")
+
+
 def register() -> None:
     xapi_hooks.on_statements_stored(statements_stored)
+    xapi_hooks.on_document_changing(document_changing)

@@ -5,7 +5,7 @@ the cmi5 rules, and moveOn deciding completion through the one write path."""
 import base64
 import json
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -440,3 +440,33 @@ def test_a_replaced_cmi5_package_keeps_the_registration_and_results(site, played
     assert again.registration == launched.registration
     assert ScoState.objects.get(sco=AU1).completion == "completed"
     assert Cmi5Session.objects.get(pk=again.session.pk).package_key == str(package.key)
+
+
+def test_an_au_may_not_change_its_launch_data(site, played, content):
+    launched = ready(site, played, content)
+    http = Client(HTTP_HOST=SITE)
+    headers = {"Authorization": f"Basic {launched.token}", "X-Experience-API-Version": "1.0.3"}
+    query = urlencode(
+        {
+            "activityId": AU1,
+            "registration": launched.registration,
+            "agent": json.dumps(launched.actor),
+        }
+    )
+    url = f"/xapi/activities/state?{query}&stateId="
+    refused = http.put(
+        url + "LMS.LaunchData", "{}", content_type="application/json", headers=headers
+    )
+    assert refused.status_code == 403
+    assert "LMS.LaunchData" in refused.content.decode()
+    assert http.delete(url.replace("&stateId=", ""), headers=headers).status_code == 403
+    data = xapi.get_state(AU1, launched.actor, "LMS.LaunchData", registration=launched.registration)
+    assert data["launchMode"] == "Normal"
+    # Its own state documents are its to write, and it reads the launch data.
+    own = http.put(
+        url + "bookmark", '{"page": 3}', content_type="application/json", headers=headers
+    )
+    assert own.status_code == 204
+    assert (
+        http.get(url + "LMS.LaunchData", headers=headers).json()["moveOn"] == "CompletedAndPassed"
+    )

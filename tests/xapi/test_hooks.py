@@ -46,3 +46,23 @@ def test_statements_already_stored_are_not_shown_again(lrs, registered):
     assert lrs.post("statements", body).status_code == 200
     assert lrs.post("statements", body).status_code == 200
     assert len(registered) == 1
+
+
+def test_a_hook_may_refuse_a_document_change(lrs, lrs_client):
+    seen = []
+
+    def hook(key, document_id, client):
+        seen.append((key.kind, document_id))
+        if document_id == "locked":
+            raise PermissionDenied("cmi5: locked")
+
+    hooks.on_document_changing(hook)
+    try:
+        params = "activityId=https://example.com/a&agent=" + '{"mbox":"mailto:ada@example.com"}'
+        locked = lrs.put("activities/state", "{}", params=params + "&stateId=locked")
+        assert locked.status_code == 403
+        assert lrs.put("activities/state", "{}", params=params + "&stateId=open").status_code == 204
+        assert lrs.delete("activities/state", params=params).status_code == 204
+    finally:
+        hooks._document_changing.remove(hook)
+    assert seen == [("state", "locked"), ("state", "open"), ("state", None)]
