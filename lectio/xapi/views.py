@@ -463,9 +463,15 @@ def _activity_profile(xreq: XRequest) -> HttpResponse:
 
 
 def _agent_profile(xreq: XRequest) -> HttpResponse:
-    _read_or(xreq, "profile")
     xreq.only("agent", "profileId", "since")
     agent = queries.parse_agent(xreq.params.get("agent"))
+    own = xreq.client.actor and validation.canonical_ifi(agent) == validation.canonical_ifi(
+        xreq.client.actor
+    )
+    # A credential for one actor (cmi5 fetch) reads that actor's profile (cmi5 learner
+    # preferences) without the profile scope; writing needs the scope.
+    if not (own and xreq.method in ("GET", "HEAD")):
+        _read_or(xreq, "profile")
     key = services.DocumentKey(
         Document.AGENT_PROFILE, agent_ifi=validation.canonical_ifi(agent) or ""
     )

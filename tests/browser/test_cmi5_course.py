@@ -33,6 +33,7 @@ def test_a_cmi5_au_completes_the_lesson_through_our_lrs(new_page, settings, live
     expect(page.locator("#mode")).to_have_text("Normal")
     expect(page.locator("#mastery")).to_have_text("0.8")
     expect(page.locator("#parameters")).to_have_text("level=1")
+    expect(page.locator("#language")).to_have_text("en")
     page.get_by_role("button", name="Finish the lesson").click()
     # Back on the launch page (returnURL), the AU is done.
     expect(page.get_by_role("button", name="Open “Introduction”")).to_be_visible()

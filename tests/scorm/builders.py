@@ -300,6 +300,10 @@ window.onload = function () {
     launchData = data;
     show("mode", data.launchMode); show("mastery", String(data.masteryScore));
     show("parameters", data.launchParameters || "");
+    return xapi("GET", "agents/profile?" + new URLSearchParams({agent: q.get("actor"),
+      profileId: "cmi5LearnerPreferences"}));
+  }).then(function (r) { return r.json(); }).then(function (preferences) {
+    show("language", preferences.languagePreference);
     return statement("http://adlnet.gov/expapi/verbs/initialized");
   }).then(function () { show("state", "ready"); })
   .catch(function (e) { show("state", "error " + e.message); });
@@ -315,7 +319,8 @@ function finish() {
 </script></head><body>
 <h1>Fire safety</h1>
 <p>Mode: <span id="mode"></span> · Mastery: <span id="mastery"></span>
- · Parameters: <span id="parameters"></span></p>
+ · Parameters: <span id="parameters"></span>
+ · Language: <span id="language"></span></p>
 <p>State: <output id="state">loading</output></p>
 <button onclick="finish()">Finish the lesson</button>
 </body></html>

@@ -470,3 +470,23 @@ def test_an_au_may_not_change_its_launch_data(site, played, content):
     assert (
         http.get(url + "LMS.LaunchData", headers=headers).json()["moveOn"] == "CompletedAndPassed"
     )
+
+
+def test_an_au_reads_its_learner_preferences_but_not_another_agents(site, played, content):
+    launched = ready(site, played, content)
+    http = Client(HTTP_HOST=SITE)
+    headers = {"Authorization": f"Basic {launched.token}", "X-Experience-API-Version": "1.0.3"}
+
+    def profile(agent):
+        query = urlencode({"agent": json.dumps(agent), "profileId": "cmi5LearnerPreferences"})
+        return f"/xapi/agents/profile?{query}"
+
+    own = http.get(profile(launched.actor), headers=headers)
+    assert own.status_code == 200
+    assert own.json()["audioPreference"] == "on"
+    other = http.get(profile({"mbox": "mailto:someone@example.com"}), headers=headers)
+    assert other.status_code == 403
+    written = http.put(
+        profile(launched.actor), "{}", content_type="application/json", headers=headers
+    )
+    assert written.status_code == 403
