@@ -215,6 +215,7 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
         "task": "lectio.accounts.tasks.prune_sign_in_failures",
         "every": 3600,
     },
+    "scorm.cmi5_abandoned": {"task": "lectio.scorm.tasks.abandon_cmi5_sessions", "every": 900},
     "assets.sweep_stuck": {"task": "lectio.assets.tasks.sweep_stuck_assets", "every": 600},
     "assets.prune_uploads": {"task": "lectio.assets.tasks.prune_stale_uploads", "every": 3600},
     "learning.video_engagement": {
@@ -388,6 +389,8 @@ LECTIO_PACKAGE_MAX_BYTES = envint("LECTIO_PACKAGE_MAX_BYTES", 500 * 1024**2)
 LECTIO_PACKAGE_MAX_FILES = envint("LECTIO_PACKAGE_MAX_FILES", 20000)
 LECTIO_PACKAGE_MAX_UNPACKED_BYTES = envint("LECTIO_PACKAGE_MAX_UNPACKED_BYTES", 2 * 1024**3)
 LECTIO_PACKAGE_TOKEN_SECONDS = envint("LECTIO_PACKAGE_TOKEN_SECONDS", 8 * 3600)
+# A cmi5 AU session with no statement for this long and no "terminated" is abandoned.
+LECTIO_CMI5_ABANDON_SECONDS = envint("LECTIO_CMI5_ABANDON_SECONDS", 3 * 3600)
 LECTIO_IMPORT_MAX_BYTES = envint("LECTIO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 LECTIO_DEMO_PASSWORD = env("LECTIO_DEMO_PASSWORD", "demo")
 # Single sign-on: the identity providers, a JSON list (usually LECTIO_SSO_PROVIDERS_FILE);

@@ -16,7 +16,7 @@ ALLOWED = {
     "certificates": {"accounts", "catalog", "assets", "learning"},
     "assignments": {"accounts", "catalog", "assets", "learning", "notifications"},
     "reports": {"accounts", "catalog", "assets", "learning", "assignments", "notifications"},
-    "scorm": {"accounts", "catalog", "assets", "learning"},
+    "scorm": {"accounts", "catalog", "assets", "learning", "xapi"},
     "xapi": {"accounts"},
     "api": {
         "accounts",

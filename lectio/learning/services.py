@@ -476,7 +476,7 @@ def record_package_result(
     active_seconds: float,
     at: datetime,
 ) -> LessonProgress:
-    """A SCORM (later cmi5) package lesson's state, rolled up over its SCOs by the scorm
+    """A SCORM or cmi5 package lesson's state, rolled up over its SCOs by the scorm
     app: it completes once ``completed`` and not failed (``passed`` is None when the
     package judges no success); ``progress`` (0..1) moves the percent, never down; active
     seconds add at most the time passed. ``score`` (0..1) is the rolled-up score, kept by

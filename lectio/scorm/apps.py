@@ -12,12 +12,15 @@ class ScormConfig(AppConfig):
 
     def ready(self) -> None:
         from lectio.catalog.kinds import package
+        from lectio.scorm import cmi5_services
         from lectio.scorm.services import package_facts
 
         # The package lesson's outline carries the package's structure; catalog cannot
         # import this app (it sits below it).
         package.provide_package_facts(package_facts)
         checks.register(check_content_origin, checks.Tags.security)
+        # cmi5: the LRS shows this app the statements AUs send (xapi cannot import scorm).
+        cmi5_services.register()
 
 
 def check_content_origin(**kwargs: Any) -> list[checks.CheckMessage]:

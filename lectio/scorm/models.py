@@ -1,4 +1,4 @@
-"""Packages (SCORM now, cmi5 later) and each learner's run-time data per SCO."""
+"""Packages (SCORM and cmi5) and each learner's run-time data per SCO."""
 
 import uuid
 from typing import Any
@@ -103,3 +103,65 @@ class ScoState(models.Model):
             "score_scaled": self.score_scaled,
             "progress_measure": self.progress_measure,
         }
+
+
+class Cmi5Registration(models.Model):
+    """cmi5 registration: one per enrolment and cmi5 course (its IRI), stable across
+    launches and package versions. ``satisfied`` lists the block and course ids the LMS
+    has declared satisfied, ``waived`` the AUs it waived (each statement written once)."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="+")
+    course_iri = models.CharField(max_length=500)
+    satisfied: Any = models.JSONField(default=list, blank=True)
+    waived: Any = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "course_iri"], name="uniq_cmi5_registration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.key)
+
+
+class Cmi5Session(models.Model):
+    """One launch of an AU. The AU's statements name it (session id extension) and are
+    sent with the credential its one-time fetch URL gave out (``credential_key``)."""
+
+    session_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    registration = models.ForeignKey(
+        Cmi5Registration, on_delete=models.CASCADE, related_name="sessions"
+    )
+    au = models.CharField(max_length=500)
+    package_key = models.CharField(max_length=36)
+    launch_mode = models.CharField(max_length=10, default="Normal")
+    launched_at = models.DateTimeField(default=timezone.now)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    credential_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # The cmi5 verbs the AU sent in this session, in order (their short names).
+    verbs: Any = models.JSONField(default=list, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    terminated_at = models.DateTimeField(null=True, blank=True)
+    abandoned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The abandoned sweep: open sessions by age.
+        indexes = [
+            models.Index(
+                fields=["last_activity_at"],
+                name="cmi5_open_sessions",
+                condition=models.Q(terminated_at=None, abandoned_at=None),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.au} {self.session_id}"
+
+    @property
+    def open(self) -> bool:
+        return self.terminated_at is None and self.abandoned_at is None

@@ -396,13 +396,24 @@ def _leaves(node: dict[str, Any]) -> Any:
             yield child
 
 
-def inspect(handle: IO[bytes], size: int) -> tuple[zipfile.ZipFile, dict[str, Any]]:
-    """The checked archive and its manifest; PackageRefused names why not."""
+def inspect(handle: IO[bytes], size: int) -> tuple[zipfile.ZipFile | None, dict[str, Any]]:
+    """The checked archive and its manifest (or cmi5 course structure); PackageRefused
+    names why not. A bare cmi5.xml (not a zip) gives no archive: its AUs are external."""
+    head = handle.read(4)
+    handle.seek(0)
+    if not head.startswith(b"PK") and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        from lectio.scorm import cmi5
+
+        if size > MANIFEST_MAX_BYTES:
+            raise PackageRefused(_("cmi5.xml is larger than 5 MB."))
+        return None, cmi5.read_course_structure(handle.read(MANIFEST_MAX_BYTES + 1), None)
     archive = check_zip(handle, size)
     names = {info.filename for info in archive.infolist() if not info.is_dir()}
     if MANIFEST not in names and "cmi5.xml" in names:
-        # The place where cmi5 courses will be read (same checks, same storage).
-        raise PackageRefused(_("This is a cmi5 course (cmi5.xml): cmi5 is not supported yet."))
+        from lectio.scorm import cmi5  # it reuses this module's checks
+
+        raw = read_member(archive, archive.getinfo("cmi5.xml"), MANIFEST_MAX_BYTES)
+        return archive, cmi5.read_course_structure(raw, names)
     if MANIFEST not in names:
         nested = sorted(n for n in names if n.rsplit("/", 1)[-1].lower() == MANIFEST)
         if nested:
@@ -410,6 +421,6 @@ def inspect(handle: IO[bytes], size: int) -> tuple[zipfile.ZipFile, dict[str, An
                 _("imsmanifest.xml must be at the root of the zip, not in “%(path)s”.")
                 % {"path": nested[0]}
             )
-        raise PackageRefused(_("The package has no imsmanifest.xml."))
+        raise PackageRefused(_("The package has no imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)."))
     raw = read_member(archive, archive.getinfo(MANIFEST), MANIFEST_MAX_BYTES)
     return archive, read_manifest(raw, names)

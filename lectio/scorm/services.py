@@ -80,7 +80,7 @@ def import_package(
         structure=structure,
         created_by=by,
     )
-    stored = _unpack(archive, package.folder)
+    stored = _unpack(archive, package.folder) if archive is not None else []
     try:
         with transaction.atomic():
             lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)

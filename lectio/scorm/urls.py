@@ -8,9 +8,15 @@ urlpatterns = [
     # Site origin: the author's panel and the learner's launch page.
     path("lessons/<int:pk>/package/", views.lesson_package, name="lesson_package"),
     path("courses/<slug:slug>/lessons/<int:pk>/", views.launch, name="launch"),
+    path(
+        "courses/<slug:slug>/lessons/<int:pk>/au/<int:index>/",
+        views.cmi5_launch,
+        name="cmi5_launch",
+    ),
     # Content origin only (ContentOriginMiddleware): authorised by the token.
     path("c/<str:token>/player/", views.player, name="player"),
     path("c/<str:token>/session/", views.session, name="session"),
     path("c/<str:token>/commit/", views.commit, name="commit"),
     path("c/<str:token>/files/<path:path>", views.file, name="file"),
+    path("c/<str:token>/fetch/<str:session>/", views.cmi5_fetch, name="cmi5_fetch"),
 ]

@@ -22,7 +22,7 @@ from lectio.assets import delivery
 from lectio.catalog.models import Course, Lesson
 from lectio.learning import services as learning
 from lectio.learning.models import Enrollment
-from lectio.scorm import permissions, runtime, services
+from lectio.scorm import cmi5_services, permissions, runtime, services
 from lectio.scorm.middleware import is_content_request
 from lectio.scorm.models import Package
 from lectio.scorm.packages import PackageRefused
@@ -32,6 +32,8 @@ from lectio.scorm.packages import PackageRefused
 PACKAGE_CSP = (
     "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
     "img-src 'self' data: blob:; media-src 'self' data: blob:; object-src 'none'; "
+    # cmi5 AUs send their statements to our LRS (on the site origin): that path only.
+    "connect-src 'self' data: blob: {lrs}; "
     "base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}"
 )
 PLAYER_CSP = (
@@ -149,6 +151,14 @@ def launch(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
         context["unconfigured"] = True
         return render(request, "scorm/launch.html", context, status=503)
     learning.open_lesson(enrollment, pk)
+    if lesson["content"].get("standard") == "cmi5":
+        context["aus"] = cmi5_services.au_list(enrollment, pk, lesson["content"])
+        cmi5_page = render(request, "scorm/cmi5_launch.html", context)
+        # Each AU button posts here, then goes (by redirect) to the AU: form-action must
+        # allow the content origin and the external AUs' origins.
+        targets = ["'self'", origin, *cmi5_services.external_origins(lesson["content"])]
+        cmi5_page._csp_update = {"form-action": targets}  # type: ignore[attr-defined]
+        return cmi5_page
     token = services.launch_token(
         enrollment, pk, lesson["content"]["package"], language=request.LANGUAGE_CODE
     )
@@ -156,6 +166,46 @@ def launch(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     response = render(request, "scorm/launch.html", context)
     response._csp_update = {"frame-src": ["'self'", origin]}  # type: ignore[attr-defined]
     return response
+
+
+@require_POST
+def cmi5_launch(request: AuthenticatedRequest, slug: str, pk: int, index: int) -> HttpResponse:
+    """Launch one AU of a cmi5 lesson: the session starts here (launched, LaunchData) and
+    the browser goes to the AU, on the content origin, with the cmi5 launch parameters."""
+    course = get_object_or_404(Course.objects.select_related("live_version"), slug=slug)
+    enrollment = (
+        Enrollment.objects.select_related("user", "course__live_version")
+        .filter(user=request.user, course=course)
+        .first()
+    )
+    if (
+        enrollment is None
+        or course.live_version is None
+        or not permissions.can_launch(request.user, enrollment)
+    ):
+        raise Http404
+    context: dict[str, Any] = {"course": course, "lesson_id": pk}
+    try:
+        lesson = learning.lesson_open_to(enrollment, pk, timezone.now())
+    except learning.ProgressRefused as refused:
+        context["refused"] = str(refused)
+        return render(request, "scorm/launch.html", context, status=refused.status)
+    structure = lesson["content"]
+    if structure.get("standard") != "cmi5" or not 0 <= index < len(structure["scos"]):
+        raise Http404
+    if not services.content_origin():
+        context["unconfigured"] = True
+        return render(request, "scorm/launch.html", context, status=503)
+    _session, url = cmi5_services.launch_au(
+        enrollment,
+        pk,
+        str(structure["package"]),
+        structure,
+        structure["scos"][index]["id"],
+        return_url=settings.SITE_URL.rstrip("/") + reverse("scorm:launch", args=[slug, pk]),
+        language=request.LANGUAGE_CODE,
+    )
+    return redirect(url)
 
 
 # Content origin -------------------------------------------------------------------------
@@ -194,7 +244,9 @@ def _ancestors() -> str:
 
 
 def _own_csp(response: HttpResponseBase, policy: str) -> HttpResponseBase:
-    response["Content-Security-Policy"] = policy.format(ancestors=_ancestors())
+    response["Content-Security-Policy"] = policy.format(
+        ancestors=_ancestors(), lrs=settings.SITE_URL.rstrip("/") + "/xapi/"
+    )
     response._csp_exempt = True  # type: ignore[attr-defined]
     response.xframe_options_exempt = True  # type: ignore[attr-defined]
     return response
@@ -222,6 +274,8 @@ def player(request: HttpRequest, token: str) -> HttpResponseBase:
     """The wrapper page: scorm-again's API object and the SCO's frame, same origin."""
     launch = _launch_for(request, token)
     structure = launch.structure
+    if structure["standard"] == "cmi5":  # AUs are launched directly, with no player
+        raise Http404
     outcomes = services.sco_states(launch.enrollment, launch.lesson["id"], structure)
     start = next(
         (s["id"] for s in structure["scos"] if not outcomes[s["id"]].completed),
@@ -281,6 +335,8 @@ def _refused(message: str, status: int) -> JsonResponse:
 def session(request: HttpRequest, token: str) -> JsonResponse:
     """Start a launch of one SCO (``?sco=ID``): the data it starts from."""
     launch = _launch_for(request, token)
+    if launch.structure["standard"] == "cmi5":
+        raise Http404
     try:
         data = services.start_session(
             launch.enrollment, launch.lesson["id"], launch.structure, request.GET.get("sco", "")
@@ -296,6 +352,8 @@ def session(request: HttpRequest, token: str) -> JsonResponse:
 def commit(request: HttpRequest, token: str) -> JsonResponse:
     """One commit of a SCO's data (``?sco=ID``), from scorm-again or a page-hide beacon."""
     launch = _launch_for(request, token)
+    if launch.structure["standard"] == "cmi5":
+        raise Http404
     try:
         applied = services.commit(
             launch.enrollment,
@@ -309,3 +367,31 @@ def commit(request: HttpRequest, token: str) -> JsonResponse:
     except learning.ProgressRefused as refused:
         return _refused(str(refused), refused.status)
     return JsonResponse({"result": True, "errorCode": 0, "applied": applied})
+
+
+@login_not_required
+@csrf_exempt  # authorised by the token in the path, and no cookies on this origin
+@never_cache
+def cmi5_fetch(request: HttpRequest, token: str, session: str) -> JsonResponse:
+    """cmi5 fetch URL: the AU's auth-token, once. A second call, or any other problem,
+    answers the cmi5 error JSON (error-code 1: already used; 2: security)."""
+    if request.method == "OPTIONS":
+        response = JsonResponse({}, status=204)
+    elif request.method != "POST":
+        response = JsonResponse(
+            {"error-code": "3", "error-text": "the fetch URL is called with POST"}, status=405
+        )
+    else:
+        launch = _launch_for(request, token)
+        try:
+            auth = cmi5_services.fetch(launch.enrollment.pk, session)
+        except cmi5_services.FetchRefused as refused:
+            response = JsonResponse(
+                {"error-code": str(refused.code), "error-text": str(refused)}, status=403
+            )
+        else:
+            response = JsonResponse({"auth-token": auth})
+    # External AUs (absolute urls) call it from their own origin.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    return response

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lectio.accounts.models import User
-from lectio.xapi import signatures, validation
+from lectio.xapi import hooks, signatures, validation
 from lectio.xapi.models import (
     SCOPES,
     Activity,
@@ -377,6 +377,8 @@ def store_statements(
                 ).update(voided=True)
             _store_links(rows, link_sets)
             _store_parts(parts)
+            if rows:
+                hooks.statements_stored([row.data for row in rows], client)
             if client.has_scope("define"):
                 for data in (row.data for row in rows):
                     for activity_id, definition in _activities_with_definitions(data).items():

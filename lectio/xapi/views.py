@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
-from lectio.xapi import queries, services, validation
+from lectio.xapi import hooks, queries, services, validation
 from lectio.xapi.models import Attachment, Document, LRSClient
 from lectio.xapi.validation import StatementError
 
@@ -413,6 +413,7 @@ def _documents(
             raise StatementError(id_name, f"is required to {xreq.method} a document")
         if "since" in xreq.params:
             raise StatementError("since", "is only for listing")
+        hooks.document_changing(key, document_id, xreq.client)
         document = services.put_document(
             key, document_id, xreq.body, xreq.headers.get("content-type", ""),
             merge=xreq.method == "POST", if_match=if_match, if_none_match=if_none_match,
@@ -426,6 +427,7 @@ def _documents(
             raise StatementError("since", "is only for listing")
         if document_id is None and profile:
             raise StatementError(id_name, "is required to DELETE a profile")
+        hooks.document_changing(key, document_id, xreq.client)
         services.delete_documents(key, document_id, if_match=if_match)
         return HttpResponse(status=204)
     return _method_not_allowed("GET, HEAD, PUT, POST, DELETE")
@@ -461,9 +463,15 @@ def _activity_profile(xreq: XRequest) -> HttpResponse:
 
 
 def _agent_profile(xreq: XRequest) -> HttpResponse:
-    _read_or(xreq, "profile")
     xreq.only("agent", "profileId", "since")
     agent = queries.parse_agent(xreq.params.get("agent"))
+    own = xreq.client.actor and validation.canonical_ifi(agent) == validation.canonical_ifi(
+        xreq.client.actor
+    )
+    # A credential for one actor (cmi5 fetch) reads that actor's profile (cmi5 learner
+    # preferences) without the profile scope; writing needs the scope.
+    if not (own and xreq.method in ("GET", "HEAD")):
+        _read_or(xreq, "profile")
     key = services.DocumentKey(
         Document.AGENT_PROFILE, agent_ifi=validation.canonical_ifi(agent) or ""
     )

@@ -88,7 +88,7 @@ def test_a_package_lesson_needs_its_package_before_publishing(cast):
     course = make_course(cast.instructor, pages=1, publish=False)
     services.add_lesson(course.modules.get(), title="Package", kind_name="package")
     assert services.publish_problems(course) == [
-        "Package: Upload a SCORM package (a zip file) for this lesson."
+        "Package: Upload a SCORM or cmi5 package (a zip file) for this lesson."
     ]
 
 

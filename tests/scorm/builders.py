@@ -223,3 +223,109 @@ def scorm2004(
             "content/drill.html": SCO_2004.format(title="Drill"),
         }
     )
+
+
+# cmi5 -------------------------------------------------------------------------------
+
+CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
+COURSE_IRI = "https://example.com/courses/fire-safety"
+AU1 = "https://example.com/courses/fire-safety/au/intro"
+AU2 = "https://example.com/courses/fire-safety/au/quiz"
+BLOCK = "https://example.com/courses/fire-safety/block/basics"
+
+
+def lang(text: str) -> str:
+    return f'<langstring lang="en-US">{text}</langstring>'
+
+
+def au_xml(
+    au_id: str = AU1,
+    *,
+    url: str = "au/index.html",
+    attributes: str = 'moveOn="CompletedAndPassed" masteryScore="0.8"',
+    extra: str = "<launchParameters>level=1</launchParameters>",
+) -> str:
+    return (
+        f'<au id="{au_id}" {attributes}><title>{lang("Introduction")}</title>'
+        f"<description>{lang('What to do in a fire')}</description>"
+        f"<url>{url}</url>{extra}</au>"
+    )
+
+
+def cmi5_xml(body: str | None = None, *, course_id: str = COURSE_IRI) -> str:
+    if body is None:
+        body = (
+            f'<block id="{BLOCK}"><title>{lang("Basics")}</title>'
+            f"<description>{lang('B')}</description>{au_xml()}</block>"
+        )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><courseStructure xmlns="{CMI5_NS}">'
+        f'<course id="{course_id}"><title>{lang("Fire safety")}</title>'
+        f"<description>{lang('Staying safe')}</description></course>{body}</courseStructure>"
+    )
+
+
+# A small AU: reads the cmi5 launch parameters, POSTs to fetch, reads LMS.LaunchData,
+# then sends initialized/completed/passed/terminated to the endpoint with the token.
+AU_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>AU</title>
+<link rel="icon" href="data:,">
+<script>
+var q = new URLSearchParams(location.search), auth = null, launchData = null;
+function show(id, value) { document.getElementById(id).textContent = value; }
+function xapi(method, path, body) {
+  return fetch(q.get("endpoint") + path, {method: method, headers: {
+    "Authorization": "Basic " + auth, "X-Experience-API-Version": "1.0.3",
+    "Content-Type": "application/json"}, body: body ? JSON.stringify(body) : undefined});
+}
+function statement(verb, result, moveOn) {
+  var ctx = JSON.parse(JSON.stringify(launchData.contextTemplate));
+  ctx.registration = q.get("registration");
+  ctx.contextActivities.category = [{id: "https://w3id.org/xapi/cmi5/context/categories/cmi5"}];
+  if (moveOn) ctx.contextActivities.category.push(
+    {id: "https://w3id.org/xapi/cmi5/context/categories/moveon"});
+  var s = {actor: JSON.parse(q.get("actor")), verb: {id: verb},
+    object: {objectType: "Activity", id: q.get("activityId")}, context: ctx};
+  if (result) s.result = result;
+  return xapi("POST", "statements", s).then(function (r) {
+    if (r.status !== 200) throw new Error("statement refused " + r.status); });
+}
+window.onload = function () {
+  fetch(q.get("fetch"), {method: "POST"}).then(function (r) { return r.json(); })
+  .then(function (json) {
+    auth = json["auth-token"];
+    var state = "activities/state?" + new URLSearchParams({activityId: q.get("activityId"),
+      agent: q.get("actor"), registration: q.get("registration"), stateId: "LMS.LaunchData"});
+    return xapi("GET", state);
+  }).then(function (r) { return r.json(); }).then(function (data) {
+    launchData = data;
+    show("mode", data.launchMode); show("mastery", String(data.masteryScore));
+    show("parameters", data.launchParameters || "");
+    return xapi("GET", "agents/profile?" + new URLSearchParams({agent: q.get("actor"),
+      profileId: "cmi5LearnerPreferences"}));
+  }).then(function (r) { return r.json(); }).then(function (preferences) {
+    show("language", preferences.languagePreference);
+    return statement("http://adlnet.gov/expapi/verbs/initialized");
+  }).then(function () { show("state", "ready"); })
+  .catch(function (e) { show("state", "error " + e.message); });
+};
+function finish() {
+  statement("http://adlnet.gov/expapi/verbs/completed", {completion: true}, true)
+  .then(function () { return statement("http://adlnet.gov/expapi/verbs/passed",
+    {success: true, score: {scaled: 0.9}}, true); })
+  .then(function () { return statement("http://adlnet.gov/expapi/verbs/terminated"); })
+  .then(function () { show("state", "finished"); location.href = launchData.returnURL; })
+  .catch(function (e) { show("state", "error " + e.message); });
+}
+</script></head><body>
+<h1>Fire safety</h1>
+<p>Mode: <span id="mode"></span> · Mastery: <span id="mastery"></span>
+ · Parameters: <span id="parameters"></span>
+ · Language: <span id="language"></span></p>
+<p>State: <output id="state">loading</output></p>
+<button onclick="finish()">Finish the lesson</button>
+</body></html>
+"""
+
+
+def cmi5(xml: str | None = None, files: dict[str, str | bytes] | None = None) -> bytes:
+    return make_zip({"cmi5.xml": xml or cmi5_xml(), "au/index.html": AU_PAGE, **(files or {})})

@@ -52,7 +52,7 @@ def test_a_refused_package_stores_nothing_and_says_why(cast):
     client = client_for(cast.instructor)
     response = post(client, lesson, make_zip({"index.html": SCO_12}))
     assert response.status_code == 400
-    assert "The package has no imsmanifest.xml." in response.content.decode()
+    assert "The package has no imsmanifest.xml (SCORM) nor cmi5.xml" in response.content.decode()
     assert not Package.objects.exists()
     lesson.refresh_from_db()
     assert lesson.content == {}

@@ -85,12 +85,15 @@ def test_it_refuses_a_file_that_is_not_a_zip():
 
 
 def test_it_refuses_a_package_without_a_manifest():
-    assert refusal(make_zip({"index.html": SCO_12})) == "The package has no imsmanifest.xml."
+    assert refusal(make_zip({"index.html": SCO_12})) == (
+        "The package has no imsmanifest.xml (SCORM) nor cmi5.xml (cmi5)."
+    )
 
 
-def test_it_names_a_cmi5_course_as_not_supported_yet():
+def test_it_reads_a_cmi5_course_instead_of_refusing_it():
+    # A cmi5 course is read by lectio/scorm/cmi5.py (tests/scorm/test_cmi5_structure.py).
     data = make_zip({"cmi5.xml": "<courseStructure/>", "index.html": SCO_12})
-    assert refusal(data) == "This is a cmi5 course (cmi5.xml): cmi5 is not supported yet."
+    assert "not in the cmi5 namespace" in refusal(data)
 
 
 def test_it_refuses_a_manifest_that_is_not_at_the_root():

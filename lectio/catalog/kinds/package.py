@@ -1,4 +1,4 @@
-"""A SCORM (later cmi5) package.
+"""A SCORM or cmi5 package.
 
 The package itself (upload, checks, runtime) is the scorm app's, which sits above catalog:
 it provides the facts about the lesson's package at start-up (``provide_package_facts``),
@@ -34,5 +34,5 @@ def snapshot(content: dict[str, Any]) -> dict[str, Any]:
 
 def problems(content: dict[str, Any]) -> list[str]:
     if package_facts(content.get("package")) is None:
-        return [_("Upload a SCORM package (a zip file) for this lesson.")]
+        return [_("Upload a SCORM or cmi5 package (a zip file) for this lesson.")]
     return []

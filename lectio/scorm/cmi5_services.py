@@ -1,0 +1,578 @@
+"""Every write of cmi5 courses: launching an AU (registration, session, ``launched``,
+LMS.LaunchData, the one-time fetch credential), the AU's statements checked against the
+cmi5 rules as the LRS stores them, moveOn, ``satisfied``/``waived``/``abandoned``.
+
+The AU's results live in ``ScoState`` rows keyed by AU id (attempt 1), like SCOs, so a
+replaced package keeps them; progress goes through ``learning.record_package_result``.
+"""
+
+import contextlib
+import json
+import logging
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lectio.accounts.models import User
+from lectio.learning import services as learning
+from lectio.learning.models import Enrollment
+from lectio.scorm import services as packages_services
+from lectio.scorm.models import Cmi5Registration, Cmi5Session, ScoState
+from lectio.xapi import hooks as xapi_hooks
+from lectio.xapi import services as xapi
+from lectio.xapi.models import Document, LRSClient
+
+logger = logging.getLogger(__name__)
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+ADL_W3ID = "https://w3id.org/xapi/adl/verbs/"
+VERBS = {
+    "launched": ADL + "launched",
+    "initialized": ADL + "initialized",
+    "completed": ADL + "completed",
+    "passed": ADL + "passed",
+    "failed": ADL + "failed",
+    "terminated": ADL + "terminated",
+    "abandoned": ADL_W3ID + "abandoned",
+    "waived": ADL_W3ID + "waived",
+    "satisfied": ADL_W3ID + "satisfied",
+}
+VERB_NAMES = {iri: name for name, iri in VERBS.items()}
+AU_VERBS = ("initialized", "completed", "passed", "failed", "terminated")
+EXT = "https://w3id.org/xapi/cmi5/context/extensions/"
+SESSION_ID = EXT + "sessionid"
+CATEGORY_CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
+CATEGORY_MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"
+REASON = "https://w3id.org/xapi/cmi5/result/extensions/reason"
+LAUNCH_DATA = "LMS.LaunchData"
+PREFERENCES = "cmi5LearnerPreferences"
+CREDENTIAL_SCOPES = ["statements/write", "statements/read/mine", "state"]
+
+
+class FetchRefused(Exception):
+    """The fetch URL was already used (cmi5 error code 1) or is unknown (2)."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# Who and what -----------------------------------------------------------------------
+
+
+def actor_for(user: User) -> dict[str, Any]:
+    """The person as an account agent of this site (homePage = SITE_URL)."""
+    return {
+        "objectType": "Agent",
+        "name": user.full_name or user.email,
+        "account": {"homePage": settings.SITE_URL, "name": str(user.pk)},
+    }
+
+
+def _au(structure: dict[str, Any], au_id: str) -> dict[str, Any]:
+    au: dict[str, Any] | None = next((a for a in structure["scos"] if a["id"] == au_id), None)
+    if au is None:
+        raise learning.ProgressRefused(_("The course has no AU “%(id)s”.") % {"id": au_id}, 404)
+    return au
+
+
+def _registration(enrollment: Enrollment, lesson_id: int, structure: dict[str, Any]) -> Any:
+    registration, _created = Cmi5Registration.objects.get_or_create(
+        enrollment=enrollment,
+        course_iri=structure["organization"]["id"],
+        defaults={"lesson_id": lesson_id},
+    )
+    return registration
+
+
+def _context(
+    registration: Cmi5Registration, structure: dict[str, Any], session: str | None = None
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "registration": str(registration.key),
+        "contextActivities": {
+            "grouping": [{"id": structure["organization"]["id"]}],
+            "category": [{"id": CATEGORY_CMI5}],
+        },
+    }
+    if session:
+        context["extensions"] = {SESSION_ID: session}
+    return context
+
+
+def _statement(
+    actor: dict[str, Any],
+    verb: str,
+    object_id: str,
+    context: dict[str, Any],
+    at: datetime,
+    result: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "actor": actor,
+        "verb": {"id": VERBS[verb], "display": {"en-US": verb}},
+        "object": {"objectType": "Activity", "id": object_id},
+        "context": context,
+        "timestamp": at.isoformat(),
+    }
+    if result:
+        statement["result"] = result
+    return statement
+
+
+def _duration(seconds: float) -> str:
+    return f"PT{max(0.0, seconds):.2f}S"
+
+
+# Launching -------------------------------------------------------------------------
+
+
+def _launch_url(au: dict[str, Any], token: str, parameters: dict[str, str]) -> str:
+    if au["external"]:
+        base = str(au["launch"])
+    else:
+        base = packages_services.content_origin() + reverse(
+            "scorm:file", args=[token, au["launch"]]
+        )
+    return base + ("&" if "?" in base else "?") + urlencode(parameters)
+
+
+@transaction.atomic
+def launch_au(
+    enrollment: Enrollment,
+    lesson_id: int,
+    package_key: str,
+    structure: dict[str, Any],
+    au_id: str,
+    *,
+    return_url: str,
+    language: str = "",
+    at: datetime | None = None,
+) -> tuple[Cmi5Session, str]:
+    """Start a session of one AU: the registration (made once), earlier open sessions of
+    this AU abandoned, ``launched`` stored, LMS.LaunchData and the learner preferences
+    written; returns the session and the AU's launch URL with the cmi5 parameters."""
+    at = at or timezone.now()
+    learning.lesson_open_to(enrollment, lesson_id, at)
+    au = _au(structure, au_id)
+    user = enrollment.user
+    actor = actor_for(user)
+    registration = _registration(enrollment, lesson_id, structure)
+    for stale in Cmi5Session.objects.select_for_update().filter(
+        registration=registration, au=au_id, terminated_at=None, abandoned_at=None
+    ):
+        _abandon(stale, actor, structure, at)
+    if _waive_not_applicable(registration, actor, structure, at):
+        _evaluate(registration, structure, at)
+    session = Cmi5Session.objects.create(
+        registration=registration,
+        au=au_id,
+        package_key=package_key,
+        launch_mode="Normal",
+        launched_at=at,
+        last_activity_at=at,
+    )
+    token = packages_services.launch_token(enrollment, lesson_id, package_key, language=language)
+    context = _context(registration, structure, str(session.session_id))
+    parameters = {
+        "endpoint": settings.SITE_URL.rstrip("/") + "/xapi/",
+        "fetch": packages_services.content_origin()
+        + reverse("scorm:cmi5_fetch", args=[token, str(session.session_id)]),
+        "actor": json.dumps(actor, separators=(",", ":")),
+        "registration": str(registration.key),
+        "activityId": au_id,
+    }
+    url = _launch_url(au, token, parameters)
+    launched_context = json.loads(json.dumps(context))
+    launched_context["extensions"].update(
+        {
+            EXT + "launchmode": "Normal",
+            EXT + "launchurl": url.split("?", 1)[0],
+            EXT + "moveon": au["moveOn"],
+        }
+    )
+    if au.get("launchParameters"):
+        launched_context["extensions"][EXT + "launchparameters"] = au["launchParameters"]
+    xapi.record_statements([_statement(actor, "launched", au_id, launched_context, at)])
+    template = {
+        "contextActivities": {"grouping": [{"id": structure["organization"]["id"]}]},
+        "extensions": {SESSION_ID: str(session.session_id)},
+    }
+    launch_data: dict[str, Any] = {
+        "contextTemplate": template,
+        "launchMode": "Normal",
+        "moveOn": au["moveOn"],
+        "returnURL": return_url,
+    }
+    if au.get("masteryScore") is not None:
+        launch_data["masteryScore"] = au["masteryScore"]
+    if au.get("launchParameters"):
+        launch_data["launchParameters"] = au["launchParameters"]
+    if au.get("entitlementKey"):
+        launch_data["entitlementKey"] = {"courseStructure": au["entitlementKey"]}
+    xapi.put_state(au_id, actor, LAUNCH_DATA, launch_data, registration=str(registration.key))
+    _learner_preferences(actor, language or user.language or settings.LANGUAGE_CODE)
+    return session, url
+
+
+def _learner_preferences(actor: dict[str, Any], language: str) -> None:
+    """cmi5LearnerPreferences: written once; the learner's later changes are kept."""
+    key = xapi.DocumentKey(Document.AGENT_PROFILE, agent_ifi=_ifi(actor))
+    value = {"languagePreference": language, "audioPreference": "on"}
+    with contextlib.suppress(xapi.PreconditionFailed):
+        xapi.put_document(
+            key, PREFERENCES, json.dumps(value).encode(), "application/json", if_none_match="*"
+        )
+
+
+def _ifi(actor: dict[str, Any]) -> str:
+    from lectio.xapi.validation import canonical_ifi
+
+    return canonical_ifi(actor) or ""
+
+
+@transaction.atomic
+def fetch(enrollment_id: int, session_id: str, at: datetime | None = None) -> str:
+    """The AU's auth-token, given once per session (cmi5 8.2.3)."""
+    at = at or timezone.now()
+    try:
+        key = uuid.UUID(session_id)
+    except ValueError:
+        raise FetchRefused(2, "unknown session") from None
+    session = (
+        Cmi5Session.objects.select_for_update()
+        .select_related("registration__enrollment__user")
+        .filter(session_id=key, registration__enrollment_id=enrollment_id)
+        .first()
+    )
+    if session is None:
+        raise FetchRefused(2, "unknown session")
+    if session.fetched_at is not None:
+        raise FetchRefused(1, "the fetch URL was already used: launch the AU again")
+    if not session.open:
+        raise FetchRefused(2, "the session has ended")
+    actor = actor_for(session.registration.enrollment.user)
+    client, token = xapi.issue_temporary_credential(
+        xapi.platform_client(),
+        actor=actor,
+        scopes=CREDENTIAL_SCOPES,
+        lifetime=timedelta(seconds=settings.LECTIO_PACKAGE_TOKEN_SECONDS),
+    )
+    session.fetched_at = at
+    session.credential_key = client.key
+    session.save(update_fields=["fetched_at", "credential_key"])
+    return token
+
+
+# The AU's statements ----------------------------------------------------------------
+
+
+def _refuse(rule: str) -> PermissionDenied:
+    return PermissionDenied(f"cmi5: {rule}")
+
+
+def _structure_of(session: Cmi5Session) -> dict[str, Any]:
+    from lectio.scorm.models import Package
+
+    package = Package.objects.filter(key=session.package_key).only("structure").first()
+    if package is None:
+        raise _refuse("the session's course is gone")
+    structure: dict[str, Any] = package.structure
+    return structure
+
+
+def statements_stored(statements: list[dict[str, Any]], client: LRSClient) -> None:
+    """The xapi hook: statements sent with a cmi5 session's credential follow the cmi5
+    rules (else 403, nothing stored) and move the AU's state and the lesson's progress."""
+    if not client.actor or client.parent_id is None:
+        return
+    session = (
+        Cmi5Session.objects.select_for_update()
+        .select_related("registration__enrollment__user", "registration__enrollment__course")
+        .filter(credential_key=client.key)
+        .first()
+    )
+    if session is None:
+        return
+    structure = _structure_of(session)
+    au = _au(structure, session.au)
+    for statement in statements:
+        _check_and_apply(session, au, statement)
+    session.save(update_fields=["verbs", "last_activity_at", "terminated_at"])
+    _evaluate(session.registration, structure, timezone.now(), str(session.session_id))
+
+
+def _check_and_apply(session: Cmi5Session, au: dict[str, Any], statement: dict[str, Any]) -> None:
+    context = statement.get("context", {})
+    if context.get("registration") != str(session.registration.key):
+        raise _refuse("every statement of the AU must carry the launch's registration")
+    if context.get("extensions", {}).get(SESSION_ID) != str(session.session_id):
+        raise _refuse("every statement of the AU must carry the session id of its launch")
+    if not session.open:
+        raise _refuse("the session is terminated or abandoned: no more statements")
+    name = VERB_NAMES.get(statement["verb"]["id"])
+    verbs: list[str] = session.verbs
+    if not verbs and name != "initialized":
+        raise _refuse("the first statement of a session must be initialized")
+    if name not in AU_VERBS:
+        session.last_activity_at = timezone.now()
+        return  # allowed statements: anything else after initialized
+    target = statement["object"]
+    if target.get("objectType", "Activity") != "Activity" or target.get("id") != session.au:
+        raise _refuse("cmi5 defined statements must have the AU (activityId) as object")
+    categories = {c.get("id") for c in context.get("contextActivities", {}).get("category", [])}
+    if CATEGORY_CMI5 not in categories:
+        raise _refuse("cmi5 defined statements must have the cmi5 category in context")
+    state, _created = ScoState.objects.select_for_update().get_or_create(
+        enrollment=session.registration.enrollment,
+        lesson_id=session.registration.lesson_id,
+        sco=session.au,
+        attempt=1,
+    )
+    result = statement.get("result", {})
+    scaled = result.get("score", {}).get("scaled")
+    if name == "initialized" and verbs:
+        raise _refuse("initialized may be sent once per session, first")
+    if name in ("completed", "passed", "failed") and session.launch_mode != "Normal":
+        raise _refuse(f"{name} may only be sent in Normal launch mode")
+    if name == "completed":
+        if state.completion == "completed":
+            raise _refuse("completed may be sent once per registration")
+        if result.get("completion") is not True:
+            raise _refuse("completed needs result.completion true")
+        if CATEGORY_MOVEON not in categories:
+            raise _refuse("completed must have the moveOn category")
+        state.completion = "completed"
+    elif name in ("passed", "failed"):
+        if state.success == "passed":
+            raise _refuse(f"{name} may not follow passed in the registration")
+        if name == "failed" and "failed" in verbs:
+            raise _refuse("failed may be sent once per session")
+        if result.get("success") is not (name == "passed"):
+            raise _refuse(f"{name} needs result.success {str(name == 'passed').lower()}")
+        if CATEGORY_MOVEON not in categories:
+            raise _refuse(f"{name} must have the moveOn category")
+        mastery = au.get("masteryScore")
+        if mastery is not None and isinstance(scaled, (int, float)):
+            if name == "passed" and scaled < mastery:
+                raise _refuse("passed needs a scaled score at or above the masteryScore")
+            if name == "failed" and scaled >= mastery:
+                raise _refuse("failed needs a scaled score below the masteryScore")
+        state.success = name
+        if isinstance(scaled, (int, float)):
+            state.score_scaled = float(scaled)
+    elif name == "terminated":
+        session.terminated_at = timezone.now()
+    verbs.append(name)
+    session.last_activity_at = timezone.now()
+    state.updated_at = timezone.now()
+    state.save()
+
+
+def external_origins(structure: dict[str, Any]) -> list[str]:
+    """The origins of the course's external AUs (absolute urls)."""
+    found = []
+    for au in structure["scos"]:
+        if au.get("external"):
+            parts = urlsplit(au["launch"])
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in found:
+                found.append(origin)
+    return found
+
+
+def au_list(enrollment: Enrollment, lesson_id: int, structure: dict[str, Any]) -> list[Any]:
+    """The AUs for the launch page: index, title, moveOn and whether it is satisfied."""
+    rows = {
+        row.sco: row.facts()
+        for row in ScoState.objects.filter(enrollment=enrollment, lesson_id=lesson_id, attempt=1)
+    }
+    return [
+        {
+            "index": index,
+            "title": au["title"],
+            "move_on": au["moveOn"],
+            "external": au["external"],
+            "own_window": au["launchMethod"] == "OwnWindow",
+            "satisfied": au_satisfied(au, rows.get(au["id"], {})),
+            "completed": rows.get(au["id"], {}).get("completion") == "completed",
+            "success": rows.get(au["id"], {}).get("success", ""),
+        }
+        for index, au in enumerate(structure["scos"])
+    ]
+
+
+# moveOn, satisfied, waived, abandoned ----------------------------------------------------
+
+
+def au_satisfied(au: dict[str, Any], facts: dict[str, Any]) -> bool:
+    """The moveOn table (cmi5 section 10): is this AU's criterion met?"""
+    completed = facts.get("completion") == "completed"
+    passed = facts.get("success") == "passed"
+    return {
+        "Passed": passed,
+        "Completed": completed,
+        "CompletedAndPassed": completed and passed,
+        "CompletedOrPassed": completed or passed,
+        "NotApplicable": True,
+    }[au["moveOn"]]
+
+
+def _facts(registration: Cmi5Registration) -> dict[str, dict[str, Any]]:
+    return {
+        row.sco: row.facts()
+        for row in ScoState.objects.filter(
+            enrollment_id=registration.enrollment_id, lesson_id=registration.lesson_id, attempt=1
+        )
+    }
+
+
+def _waive_not_applicable(
+    registration: Cmi5Registration, actor: dict[str, Any], structure: dict[str, Any], at: datetime
+) -> bool:
+    """AUs whose moveOn is NotApplicable are satisfied without a launch: waived once."""
+    waived: list[str] = registration.waived
+    new = [
+        au["id"]
+        for au in structure["scos"]
+        if au["moveOn"] == "NotApplicable" and au["id"] not in waived
+    ]
+    if not new:
+        return False
+    context = _context(registration, structure)
+    context["contextActivities"]["category"].append({"id": CATEGORY_MOVEON})
+    xapi.record_statements(
+        [
+            _statement(
+                actor,
+                "waived",
+                au_id,
+                context,
+                at,
+                {"success": True, "completion": True, "extensions": {REASON: "Administrative"}},
+            )
+            for au_id in new
+        ]
+    )
+    registration.waived = [*waived, *new]
+    registration.save(update_fields=["waived"])
+    return True
+
+
+def _evaluate(
+    registration: Cmi5Registration,
+    structure: dict[str, Any],
+    at: datetime,
+    session_id: str | None = None,
+) -> None:
+    """Write ``satisfied`` for each block and the course newly satisfied, then record the
+    lesson's progress (complete when the course is satisfied)."""
+    facts = _facts(registration)
+    aus = {au["id"]: au for au in structure["scos"]}
+    done = {au_id for au_id, au in aus.items() if au_satisfied(au, facts.get(au_id, {}))}
+    actor = actor_for(registration.enrollment.user)
+    satisfied: list[str] = list(registration.satisfied)
+    statements = []
+    # The session whose statements satisfied the block or course, when there is one.
+    context = _context(registration, structure, session_id)
+    for block in [
+        *structure.get("blocks", []),
+        {"id": structure["organization"]["id"], "aus": list(aus)},
+    ]:
+        if block["id"] not in satisfied and all(a in done for a in block["aus"]):
+            satisfied.append(block["id"])
+            statements.append(_statement(actor, "satisfied", block["id"], context, at))
+    if statements:
+        xapi.record_statements(statements)
+        registration.satisfied = satisfied
+        registration.save(update_fields=["satisfied"])
+    course_done = structure["organization"]["id"] in satisfied
+    scores = [f["score_scaled"] for f in facts.values() if f.get("score_scaled") is not None]
+    failed = any(f.get("success") == "failed" for f in facts.values())
+    try:
+        learning.record_package_result(
+            registration.enrollment,
+            registration.lesson_id,
+            completed=course_done,
+            passed=True if course_done else (False if failed else None),
+            score=sum(scores) / len(scores) if scores else None,
+            progress=len(done) / max(1, len(aus)),
+            active_seconds=0,
+            at=at,
+        )
+    except learning.ProgressRefused:
+        # The lesson closed meanwhile (access window): the statements stay, progress not.
+        logger.info("cmi5 progress not recorded for registration %s", registration.key)
+
+
+def _abandon(
+    session: Cmi5Session, actor: dict[str, Any], structure: dict[str, Any], at: datetime
+) -> None:
+    context = _context(session.registration, structure, str(session.session_id))
+    seconds = (session.last_activity_at - session.launched_at).total_seconds()
+    xapi.record_statements(
+        [_statement(actor, "abandoned", session.au, context, at, {"duration": _duration(seconds)})]
+    )
+    session.abandoned_at = at
+    session.save(update_fields=["abandoned_at"])
+
+
+def abandon_stale(now: datetime | None = None) -> int:
+    """Sessions with no statement for LECTIO_CMI5_ABANDON_SECONDS and no ``terminated``
+    get ``abandoned`` (the periodic job); returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.LECTIO_CMI5_ABANDON_SECONDS)
+    count = 0
+    ids = list(
+        Cmi5Session.objects.filter(
+            terminated_at=None, abandoned_at=None, last_activity_at__lt=cutoff
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for pk in ids:
+        with transaction.atomic():
+            session = (
+                Cmi5Session.objects.select_for_update()
+                .select_related("registration__enrollment__user")
+                .filter(pk=pk, terminated_at=None, abandoned_at=None)
+                .first()
+            )
+            if session is None:
+                continue
+            from lectio.scorm.models import Package
+
+            package = Package.objects.filter(key=session.package_key).only("structure").first()
+            structure = package.structure if package else {"organization": {"id": ""}}
+            if not structure["organization"]["id"]:
+                session.abandoned_at = now
+                session.save(update_fields=["abandoned_at"])
+                continue
+            _abandon(session, actor_for(session.registration.enrollment.user), structure, now)
+            count += 1
+    return count
+
+
+def document_changing(key: Any, document_id: str | None, client: LRSClient) -> None:
+    """The xapi hook: an AU may not change or delete LMS.LaunchData (cmi5 10.2.1)."""
+    if key.kind != Document.STATE or not client.actor or client.parent_id is None:
+        return
+    if document_id is None:
+        if not Document.objects.filter(**key.filter(), document_id=LAUNCH_DATA).exists():
+            return
+    elif document_id != LAUNCH_DATA:
+        return
+    if Cmi5Session.objects.filter(credential_key=client.key).exists():
+        raise _refuse("an AU may not change or delete the LMS.LaunchData state document")
+
+
+def register() -> None:
+    xapi_hooks.on_statements_stored(statements_stored)
+    xapi_hooks.on_document_changing(document_changing)
