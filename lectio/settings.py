@@ -401,6 +401,10 @@ LECTIO_SSO_ONLY_DOMAINS = [d.lower().lstrip("@") for d in envlist("LECTIO_SSO_ON
 # empty), and who receives each run's report by e-mail.
 LECTIO_HR_DROP_DIR = env("LECTIO_HR_DROP_DIR")
 LECTIO_HR_REPORT_EMAILS = envlist("LECTIO_HR_REPORT_EMAILS", [])
+# A full people file that would deactivate more than this many people and more than this
+# share of the people HR sync manages is refused (a truncated export); `--force` applies it.
+LECTIO_HR_MAX_DEACTIVATIONS = envint("LECTIO_HR_MAX_DEACTIVATIONS", 10)
+LECTIO_HR_MAX_DEACTIVATION_PERCENT = envint("LECTIO_HR_MAX_DEACTIVATION_PERCENT", 10)
 # Assigned training's e-mails: reminders this many days before the due date; escalation
 # to the manager this many days overdue; a warning this many days before a completion
 # expires.

@@ -9,7 +9,12 @@ minutes the worker picks them up (departments first, then people, each by name):
 - a good file is applied in one transaction and moves to ``done/``;
 - a people file is *full* (everyone HR knows) unless its name starts with
   ``people-changes``: after a full file, people listed by an earlier HR file but missing
-  from this one are deactivated (their history stays);
+  from this one are deactivated (their history stays), and people listed again are
+  reactivated (a rehire) unless their ``active`` column says ``no``;
+- a full file that would deactivate more than ``LECTIO_HR_MAX_DEACTIVATIONS`` people
+  *and* more than ``LECTIO_HR_MAX_DEACTIVATION_PERCENT`` of the people HR sync manages
+  is refused whole (most likely a truncated export); ``lectio hr_sync FILE --force``
+  applies it after a look;
 - each file makes an ``HrSyncRun`` with what changed (created, updated fields, moved,
   deactivated, errors with line numbers), listed for administrators and optionally
   e-mailed.
@@ -20,6 +25,7 @@ file could touch is read before and after applying, and compared. A dry run
 """
 
 import logging
+import math
 import os
 import time
 from collections.abc import Iterable
@@ -133,14 +139,36 @@ def _compare(
 # ---- Applying one file -----------------------------------------------------------------
 
 
-def _emails_in(text: str) -> list[str]:
+def _rows_in(text: str) -> dict[str, bool | None]:
+    """Each listed address and its ``active`` column (None when empty)."""
     _report, parsed = imports._check_people(text)  # same app, same checks
-    return [row.email for row in parsed]
+    return {row.email: row.active for row in parsed}
 
 
-def _apply_people(text: str, *, full: bool, report: dict[str, Any]) -> None:
-    emails = _emails_in(text)
+def _left_through_hr_sync(person: User) -> bool:
+    """Whether an applied HR run deactivated this person (as a leaver)."""
+    when = person.deactivated_at
+    return when is not None and (
+        HrSyncRun.objects.filter(
+            kind=PeopleImport.Kind.PEOPLE,
+            status=HrSyncRun.Status.APPLIED,
+            started_at__lte=when,
+            finished_at__gte=when,
+        ).exists()
+    )
+
+
+def deactivation_limit(managed: int) -> int:
+    """How many people one full file may deactivate, of the ``managed`` active ones."""
+    share = math.floor(managed * settings.LECTIO_HR_MAX_DEACTIVATION_PERCENT / 100)
+    return max(int(settings.LECTIO_HR_MAX_DEACTIVATIONS), share)
+
+
+def _apply_people(text: str, *, full: bool, force: bool, report: dict[str, Any]) -> None:
+    rows = _rows_in(text)
+    emails = list(rows)
     before = _people_states(emails)
+    managed = User.objects.filter(hr_synced_at__isnull=False, is_active=True).count()
     result = imports.apply_people(text)
     if not result.ok:
         report["errors"] = [vars(error) for error in result.errors]
@@ -149,6 +177,7 @@ def _apply_people(text: str, *, full: bool, report: dict[str, Any]) -> None:
     for chunk in _chunks(emails):
         User.objects.filter(email__in=chunk).update(hr_synced_at=now)
     leavers: list[User] = []
+    rehired: list[User] = []
     if full:
         listed = set(emails)
         leavers = [
@@ -158,12 +187,36 @@ def _apply_people(text: str, *, full: bool, report: dict[str, Any]) -> None:
             ).order_by("email")
             if person.email not in listed
         ]
+        limit = deactivation_limit(managed)
+        if len(leavers) > limit and not force:
+            report["errors"] = [
+                {
+                    "line": 0,
+                    "column": "",
+                    "message": _(
+                        "This full file would deactivate %(count)s of %(managed)s people "
+                        "(the limit is %(limit)s), so nothing was changed. If they really "
+                        "left, apply it with “lectio hr_sync FILE --force”."
+                    )
+                    % {"count": len(leavers), "managed": managed, "limit": limit},
+                }
+            ]
+            raise _Rollback
         for person in leavers:
             services.deactivate_person(person)
         hooks.people_changed(person.pk for person in leavers)
+        # Listed again after HR sync deactivated them (a rehire): active again unless the
+        # file says otherwise. Someone an administrator deactivated stays deactivated.
+        returning = [email for email, active in rows.items() if active is None]
+        for chunk in _chunks(returning):
+            for person in User.objects.filter(email__in=chunk, is_active=False).order_by("email"):
+                if _left_through_hr_sync(person):
+                    services.reactivate_person(person)
+                    rehired.append(person)
     after = _people_states(emails)
     report.update(_compare(before, after, "email"))
     report["deactivated"] = [{"email": person.email} for person in leavers]
+    report["reactivated"] = [{"email": person.email} for person in rehired]
     # A leaver shows as deactivated, not as an update of their "active" column.
     gone = {person.email for person in leavers}
     report["updated"] = [
@@ -183,9 +236,15 @@ def _apply_departments(text: str, report: dict[str, Any]) -> None:
 
 
 def sync_text(
-    name: str, data: bytes, *, dry_run: bool = False, kind: str | None = None
+    name: str,
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    kind: str | None = None,
+    force: bool = False,
 ) -> HrSyncRun:
-    """Apply one HR file (or only measure it, ``dry_run``) and record the run."""
+    """Apply one HR file (or only measure it, ``dry_run``) and record the run. ``force``
+    applies a full file beyond the deactivation limit."""
     started = timezone.now()
     kind = kind or kind_of(name)
     full = not name.lower().startswith(PARTIAL_PREFIX)
@@ -194,6 +253,7 @@ def sync_text(
         "updated": [],
         "moved": [],
         "deactivated": [],
+        "reactivated": [],
         "errors": [],
         "full": bool(full and kind == PeopleImport.Kind.PEOPLE),
     }
@@ -214,7 +274,7 @@ def sync_text(
             text = imports.decode(data)
             with transaction.atomic():
                 if kind == PeopleImport.Kind.PEOPLE:
-                    _apply_people(text, full=full, report=report)
+                    _apply_people(text, full=full, force=force, report=report)
                 else:
                     _apply_departments(text, report)
                 if dry_run:
@@ -225,7 +285,7 @@ def sync_text(
         except _Rollback:
             failed = bool(report["errors"])
     if failed:
-        for key in ("created", "updated", "moved", "deactivated"):
+        for key in ("created", "updated", "moved", "deactivated", "reactivated"):
             report[key] = []
     status = (
         HrSyncRun.Status.FAILED
@@ -290,6 +350,8 @@ def summary(run: HrSyncRun) -> str:
         lines.append(_("updated: %(who)s (%(changes)s)") % {"who": entry[key], "changes": changes})
     for entry in run.report.get("deactivated", []):
         lines.append(_("deactivated: %(who)s") % {"who": entry["email"]})
+    for entry in run.report.get("reactivated", []):
+        lines.append(_("reactivated: %(who)s") % {"who": entry["email"]})
     for error in run.report.get("errors", []):
         lines.append(
             _("line %(line)s, column %(column)s: %(message)s")

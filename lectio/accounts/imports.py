@@ -162,17 +162,29 @@ class _PersonRow:
     existing: User | None
 
 
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Lists of at most ``size``: SQLite limits the parameters of one query."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _check_people(text: str) -> tuple[Report, list[_PersonRow]]:
     report = Report()
     rows = _read(text, PEOPLE_COLUMNS, PEOPLE_REQUIRED)
     report.rows = len(rows)
     departments = {d.code.lower(): d for d in Department.objects.all()}
-    emails = {r.get("email", "").lower() for _, r in rows}
-    existing = {u.email: u for u in User.objects.filter(email__in=emails)}
-    employee_ids = {r.get("employee_id", "") for _, r in rows} - {""}
-    taken_employee_ids = dict(
-        User.objects.filter(employee_id__in=employee_ids).values_list("employee_id", "email")
-    )
+    emails = sorted({r.get("email", "").lower() for _, r in rows})
+    existing = {
+        u.email: u for chunk in _chunks(emails) for u in User.objects.filter(email__in=chunk)
+    }
+    employee_ids = sorted({r.get("employee_id", "") for _, r in rows} - {""})
+    taken_employee_ids = {
+        employee_id: email
+        for chunk in _chunks(employee_ids)
+        for employee_id, email in User.objects.filter(employee_id__in=chunk).values_list(
+            "employee_id", "email"
+        )
+    }
     zones = time_zone_names()
     languages = {code for code, _name in settings.LANGUAGES}
     seen_emails: dict[str, int] = {}

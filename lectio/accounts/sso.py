@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,18 +217,37 @@ def mapped_fields(provider: Provider, claims: dict[str, Any]) -> dict[str, objec
 # ---- Provisioning -----------------------------------------------------------------------
 
 
-@transaction.atomic
+def _find_identity(provider: Provider, subject: str) -> SsoIdentity | None:
+    return (
+        SsoIdentity.objects.select_related("user").filter(provider=provider.key, subject=subject)
+    ).first()
+
+
 def provision(provider: Provider, subject: str, claims: dict[str, Any]) -> User:
     """The person signing in: found, linked or created, with the mapped fields updated.
 
     Raises SsoError (nothing written) when the answer lacks what is needed, when the
-    person is deactivated or when the provider may not create people."""
+    person is deactivated or when the provider may not create people.
+
+    Two first sign-ins of the same person at once (two tabs, a double click) both miss
+    the lookup; the slower one's insert then breaks a unique constraint. Its savepoint is
+    rolled back and it runs again, now finding what the other one created."""
     if not subject:
         raise SsoError(_("The identity provider did not say who you are."))
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _provision(provider, subject, claims)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            logger.info("SSO %s: concurrent first sign-in of %s, retrying", provider.key, subject)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _provision(provider: Provider, subject: str, claims: dict[str, Any]) -> User:
     email = services.normalize_email(_first(claims.get(provider.mapping["email"], "")))
-    identity = (
-        SsoIdentity.objects.select_related("user").filter(provider=provider.key, subject=subject)
-    ).first()
+    identity = _find_identity(provider, subject)
     user = identity.user if identity else None
     if user is None:
         try:

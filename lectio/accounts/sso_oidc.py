@@ -3,13 +3,19 @@
 Authlib keeps the state, nonce and PKCE verifier in the session, checks the state on the
 way back, and validates the ID token (signature against the provider's JWKS, issuer,
 audience, expiry, nonce). The provider's discovery document gives every endpoint.
+
+The discovery document and the key set (JWKS) are kept in Django's cache for
+``metadata_cache_seconds`` (an hour unless the provider says otherwise), not fetched on
+every sign-in; an ID token signed with a key id the cached set does not know makes
+Authlib fetch the key set once more (a rotated key), and that fresh set is cached.
 """
 
 import logging
 from typing import Any
 
 from authlib.integrations.base_client import OAuthError
-from authlib.integrations.django_client import OAuth
+from authlib.integrations.django_client import DjangoOAuth2App, OAuth
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -18,13 +24,55 @@ from lectio.accounts.sso import Provider, SsoError
 logger = logging.getLogger(__name__)
 
 
+METADATA_SECONDS = 3600
+
+
+class _CachedApp(DjangoOAuth2App):  # type: ignore[misc]
+    """Authlib's Django client, reading the discovery document and JWKS from the cache."""
+
+    cache_seconds = METADATA_SECONDS
+
+    def _cache_key(self, kind: str, url: str) -> str:
+        return f"lectio-oidc-{kind}:{url}"
+
+    def load_server_metadata(self) -> dict[str, Any]:
+        url = self._server_metadata_url
+        if url and "_loaded_at" not in self.server_metadata:
+            cached = cache.get(self._cache_key("discovery", url))
+            if cached is not None:
+                self.server_metadata.update(cached)
+            else:
+                before = set(self.server_metadata)
+                metadata: dict[str, Any] = super().load_server_metadata()
+                fetched = {k: v for k, v in metadata.items() if k not in before}
+                cache.set(self._cache_key("discovery", url), fetched, self.cache_seconds)
+        return self.server_metadata  # type: ignore[no-any-return]
+
+    def fetch_jwk_set(self, force: bool = False) -> Any:
+        metadata = self.load_server_metadata()
+        uri = str(metadata.get("jwks_uri", ""))
+        if uri and not force and not metadata.get("jwks"):
+            cached = cache.get(self._cache_key("jwks", uri))
+            if cached is not None:
+                self.server_metadata["jwks"] = cached
+                return cached
+        jwk_set = super().fetch_jwk_set(force=force)
+        if uri:
+            cache.set(self._cache_key("jwks", uri), jwk_set, self.cache_seconds)
+        return jwk_set
+
+
+class _OAuth(OAuth):  # type: ignore[misc]
+    oauth2_client_cls = _CachedApp
+
+
 def _client(provider: Provider) -> Any:
     config = provider.config
     discovery = config.get("discovery_url") or (
         str(config.get("issuer", "")).rstrip("/") + "/.well-known/openid-configuration"
     )
-    oauth = OAuth()
-    return oauth.register(
+    oauth = _OAuth()
+    client = oauth.register(
         name=f"lectio-{provider.key}",
         client_id=config.get("client_id"),
         client_secret=config.get("client_secret"),
@@ -35,6 +83,8 @@ def _client(provider: Provider) -> Any:
             "timeout": float(config.get("timeout", 10)),
         },
     )
+    client.cache_seconds = int(config.get("metadata_cache_seconds", METADATA_SECONDS))
+    return client
 
 
 def start(request: HttpRequest, provider: Provider, callback_url: str) -> HttpResponse:

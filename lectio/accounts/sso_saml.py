@@ -8,11 +8,15 @@ is cross-site and the session cookie is SameSite=Lax) and is used once (a cache 
 so a replayed response, an unsolicited one or one meant for another browser is refused.
 Assertions must be signed by the IdP's key from its metadata and addressed to this SP
 (audience).
+
+Metadata named by ``idp_metadata_url`` is fetched once and kept in Django's cache for
+``metadata_cache_seconds`` (an hour by default), not fetched on every sign-in.
 """
 
 import logging
 from typing import Any
 
+import requests
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -30,6 +34,21 @@ logger = logging.getLogger(__name__)
 COOKIE = "lectio_saml"
 COOKIE_SALT = "lectio.accounts.sso_saml"
 COOKIE_SECONDS = 15 * 60
+METADATA_SECONDS = 3600
+
+
+def _remote_metadata(provider: Provider) -> str:
+    """The IdP's metadata from its URL, through the cache."""
+    url = str(provider.config["idp_metadata_url"])
+    key = f"lectio-saml-metadata:{url}"
+    text = cache.get(key)
+    if text is None:
+        response = requests.get(url, timeout=float(provider.config.get("timeout", 10)))
+        response.raise_for_status()
+        text = response.text
+        seconds = int(provider.config.get("metadata_cache_seconds", METADATA_SECONDS))
+        cache.set(key, text, seconds)
+    return str(text)
 
 
 def _config(provider: Provider, urls: dict[str, str]) -> SPConfig:
@@ -37,10 +56,13 @@ def _config(provider: Provider, urls: dict[str, str]) -> SPConfig:
     metadata: dict[str, Any] = {}
     if raw.get("idp_metadata_file"):
         metadata["local"] = [raw["idp_metadata_file"]]
+    inline = []
     if raw.get("idp_metadata_url"):
-        metadata["remote"] = [{"url": raw["idp_metadata_url"]}]
+        inline.append(_remote_metadata(provider))
     if raw.get("idp_metadata"):
-        metadata["inline"] = [raw["idp_metadata"]]
+        inline.append(raw["idp_metadata"])
+    if inline:
+        metadata["inline"] = inline
     settings: dict[str, Any] = {
         "entityid": raw.get("sp_entity_id") or urls["metadata"],
         "xmlsec_binary": raw.get("xmlsec_binary") or get_xmlsec_binary(["/usr/bin"]),

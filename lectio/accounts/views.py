@@ -207,9 +207,16 @@ def person_create(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            if invite:
-                _send_invitation(request, person)
             messages.success(request, _("%(name)s is added.") % {"name": person.full_name})
+            if invite and sso.is_sso_only(person.email):
+                # No invitation: there is no password to set (the administrator is told).
+                messages.warning(
+                    request,
+                    _("%(email)s signs in through single sign-on: there is no password to set.")
+                    % {"email": person.email},
+                )
+            elif invite:
+                _send_invitation(request, person)
             return redirect("accounts:person", pk=person.pk)
     return render(request, "accounts/person_form.html", {"form": form})
 

@@ -1,8 +1,17 @@
 """A person's due dates as a calendar feed (ICS) at a secret address, so they appear in
-Outlook, Google Calendar or a phone's calendar."""
+Outlook, Google Calendar or a phone's calendar.
+
+The feed is built with the ``icalendar`` library (escaping, line folding at 75 octets,
+CRLF endings done by it), as a published calendar (``METHOD:PUBLISH``) with a name
+(``NAME``/``X-WR-CALNAME``) and a refresh interval (``REFRESH-INTERVAL``,
+``X-PUBLISHED-TTL``) that subscribing apps honour. Each due date is an all-day event on
+the day in the person's own time zone (a date, so no time zone is needed); its UID names
+the obligation and cycle and the site's host, so it stays the same from fetch to fetch.
+"""
 
 import secrets
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration, vText
 
 from lectio.accounts.models import User
 from lectio.accounts.permissions import AuthenticatedRequest
@@ -35,6 +44,9 @@ def reset_feed(user: User) -> CalendarFeed:
     return feed_for(user)
 
 
+REFRESH = timedelta(hours=4)
+
+
 def calendar_for(user: User, base_url: str) -> bytes:
     """Every pending obligation with a due date, as an all-day event on that date (in the
     person's own time zone), in their language."""
@@ -53,22 +65,31 @@ def calendar_for(user: User, base_url: str) -> bytes:
         .defer("course__live_version__outline", "course__live_version__search_text")
         .order_by("due_at")
     )
+    host = urlsplit(base_url).hostname or "lectio"
+    stamp = timezone.now()
     calendar = Calendar()
     calendar.add("prodid", "-//Lectio//due dates//EN")
     calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     with translation.override(user.language), timezone.override(user.time_zone):
-        calendar.add("x-wr-calname", _("Training due dates"))
+        name = _("Training due dates")
+        calendar.add("name", vText(name))  # vText: escaped like any text value
+        calendar.add("x-wr-calname", vText(name))
         for obligation in obligations:
             assert obligation.due_at is not None
             version = obligation.course.live_version
             title = version.title_in(user.language) if version else obligation.course.title
             day = timezone.localtime(obligation.due_at).date()
             event = Event()
-            event.add("uid", f"obligation-{obligation.pk}-{obligation.cycle}@lectio")
+            event.add("uid", f"obligation-{obligation.pk}-{obligation.cycle}@{host}")
             event.add("summary", _("Due: %(title)s") % {"title": title})
             event.add("dtstart", day)
             event.add("dtend", day + timedelta(days=1))
-            event.add("dtstamp", timezone.now())
+            event.add("dtstamp", stamp)
+            event.add("transp", "TRANSPARENT")  # a due date does not make anyone busy
             event.add("url", base_url + reverse("courses:course", args=[obligation.course.slug]))
             if obligation.mandatory:
                 event.add("description", _("Mandatory training."))
@@ -97,7 +118,7 @@ def feed(request: AuthenticatedRequest, token: str) -> HttpResponse:
     if found is None or not found.user.is_active:
         raise Http404
     response = HttpResponse(
-        calendar_for(found.user, settings.SITE_URL), content_type="text/calendar"
+        calendar_for(found.user, settings.SITE_URL), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = 'inline; filename="due-dates.ics"'
     response["Cache-Control"] = "private, max-age=900"

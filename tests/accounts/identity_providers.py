@@ -182,6 +182,7 @@ class SamlProvider:
         self.attributes: dict[str, dict[str, list[str]]] = {}
         self.audience: str | None = None
         self.sign = True
+        self.metadata_requests = 0
         self.port = free_port()
         # Served on 127.0.0.1 always; ``host`` is the name in its addresses (a browser
         # test names it "localhost", the live server's site).
@@ -239,6 +240,10 @@ class SamlProvider:
         self.httpd.server_close()
 
     def app(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if environ.get("PATH_INFO") == "/metadata":  # published for idp_metadata_url
+            self.metadata_requests += 1
+            start_response("200 OK", [("Content-Type", "application/samlmetadata+xml")])
+            return [self.metadata_file.read_bytes()]
         authorization = environ.get("HTTP_AUTHORIZATION", "")
         username = password = ""
         if authorization.startswith("Basic "):

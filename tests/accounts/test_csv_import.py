@@ -282,3 +282,19 @@ def test_only_administrators_import(cast):
     batch = PeopleImport.objects.create(kind="people", file_name="x.csv", content=GOOD)
     assert client.post(f"/accounts/import/{batch.pk}/").status_code == 403
     assert not User.objects.filter(email="zeynep@example.com").exists()
+
+
+def test_a_large_file_is_checked_in_chunks_of_addresses_and_employee_ids(cast):
+    """SQLite limits the parameters of one query: lookups go 500 at a time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [f"p{n}@example.com,Person {n},DE,,X{n},,en,UTC," for n in range(1200)]
+    rows.append("learner@example.com,Leyla Learner,TR-IST,,X-L,,en,UTC,")
+    with CaptureQueriesContext(connection) as queries:
+        report = imports.check_people(people(*rows))
+    assert report.ok, errors(report)
+    assert (report.rows, report.created, report.updated) == (1201, 1200, 1)
+    lookups = [q["sql"] for q in queries.captured_queries if "IN (" in q["sql"]]
+    assert len(lookups) == 6  # 1201 addresses and 1201 employee ids, 500 at a time
+    assert all(q["sql"].count("@example.com") <= 500 for q in queries.captured_queries)

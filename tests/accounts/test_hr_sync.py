@@ -295,3 +295,78 @@ def test_a_large_file_is_applied_in_chunks(cast, tmp_path):
     run = HrSyncRun.objects.first()
     assert run.report["deactivated"] == [{"email": "p0@example.com"}]
     assert (run.created, run.updated) == (0, 0)
+
+
+def many(n, start=0):
+    return "".join(f"p{i}@example.com,Person {i},DE,,en,UTC\n" for i in range(start, start + n))
+
+
+def test_a_full_file_that_would_deactivate_too_many_is_refused_whole(cast, drop, settings):
+    settings.LECTIO_HR_MAX_DEACTIVATIONS = 3
+    settings.LECTIO_HR_MAX_DEACTIVATION_PERCENT = 10
+    put(drop, "people-1.csv", HEADER + many(50))
+    hr_sync.sync_drop_folder()
+    # A truncated export: 40 of 50 people missing, and a name changed.
+    put(drop, "people-2.csv", HEADER + many(10).replace("Person 0", "Renamed"))
+    [run] = hr_sync.sync_drop_folder()
+    assert run.status == HrSyncRun.Status.FAILED
+    assert (run.deactivated, run.updated) == (0, 0)
+    [error] = run.report["errors"]
+    assert "would deactivate 40 of 50 people (the limit is 5)" in error["message"]
+    assert "--force" in error["message"]
+    assert User.objects.filter(email__startswith="p", is_active=True).count() == 50
+    assert User.objects.get(email="p0@example.com").full_name == "Person 0"  # nothing applied
+    report = kept(drop / "failed", "people-2.csv").with_name(
+        kept(drop / "failed", "people-2.csv").name + ".errors.txt"
+    )
+    assert "would deactivate 40 of 50" in report.read_text(encoding="utf-8")
+
+
+def test_leavers_within_the_limit_go_and_force_applies_a_big_change(cast, tmp_path, settings):
+    settings.LECTIO_HR_MAX_DEACTIVATIONS = 3
+    settings.LECTIO_HR_MAX_DEACTIVATION_PERCENT = 10
+    path = tmp_path / "people.csv"
+    path.write_text(HEADER + many(50), encoding="utf-8")
+    call_command("hr_sync", str(path), stdout=StringIO())
+    path.write_text(HEADER + many(45, start=5), encoding="utf-8")  # 5 of 50: 10% is allowed
+    call_command("hr_sync", str(path), stdout=StringIO())
+    assert HrSyncRun.objects.first().deactivated == 5
+    path.write_text(HEADER + many(20, start=5), encoding="utf-8")  # 25 of 45 would go
+    with pytest.raises(CommandError):
+        call_command("hr_sync", str(path), stdout=StringIO())
+    assert User.objects.filter(email__startswith="p", is_active=True).count() == 45
+    out = StringIO()
+    call_command("hr_sync", str(path), "--force", stdout=out)
+    assert "25 deactivated" in out.getvalue()
+    assert User.objects.filter(email__startswith="p", is_active=True).count() == 20
+
+
+def test_a_rehired_person_listed_again_is_reactivated_unless_the_file_says_no(cast, drop):
+    put(drop, "people-1.csv", FIRST)
+    hr_sync.sync_drop_folder()
+    put(drop, "people-2.csv", HEADER + FIRST.split("\n", 1)[1].replace(OUTSIDER, ""))
+    [left] = hr_sync.sync_drop_folder()
+    assert left.report["deactivated"] == [{"email": "outsider@example.com"}]
+    # An administrator deactivated Nora by hand; HR still lists her.
+    services.deactivate_person(User.objects.get(email="new.hire@example.com"))
+    put(drop, "people-3.csv", FIRST)
+    [back] = hr_sync.sync_drop_folder()
+    assert back.status == HrSyncRun.Status.APPLIED
+    assert back.report["reactivated"] == [{"email": "outsider@example.com"}]
+    assert User.objects.get(email="outsider@example.com").is_active
+    assert not User.objects.get(email="new.hire@example.com").is_active  # not HR's doing
+    assert "reactivated: outsider@example.com" in hr_sync.summary(back)
+    # Deactivated again by HR, then listed with active=no: stays deactivated.
+    put(drop, "people-4.csv", HEADER + FIRST.split("\n", 1)[1].replace(OUTSIDER, ""))
+    hr_sync.sync_drop_folder()
+    put(
+        drop,
+        "people-5.csv",
+        HEADER.strip() + ",active\n" + OUTSIDER.replace("\n", ",no\n"),
+    )
+    [still] = hr_sync.sync_drop_folder()
+    assert still.report["reactivated"] == []
+    assert not User.objects.get(email="outsider@example.com").is_active
+
+
+OUTSIDER = "outsider@example.com,Otto Outsider,DE,,en,Europe/Berlin\n"

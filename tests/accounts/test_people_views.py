@@ -228,3 +228,26 @@ def test_administrators_cannot_remove_their_own_administrator_role(cast):
     assert "You cannot remove your own administrator role." in response.content.decode()
     cast.admin.refresh_from_db()
     assert cast.admin.is_administrator
+
+
+def test_adding_an_sso_only_person_with_an_invitation_tells_the_administrator(
+    cast, mailbox, settings
+):
+    settings.LECTIO_SSO_ONLY_DOMAINS = ["corp.example"]
+    form = {"full_name": "Sam Single", "language": "en", "time_zone": "UTC"}
+    client = client_for(cast.admin)
+    response = client.post(
+        "/accounts/people/new/", {**form, "email": "sam@corp.example", "send_invitation": "on"}
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(email="sam@corp.example").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "sam@corp.example signs in through single sign-on: there is no password to set." in (
+        page
+    )
+    assert mailbox == []
+    # Another domain still gets its invitation.
+    client.post(
+        "/accounts/people/new/", {**form, "email": "ann@example.com", "send_invitation": "on"}
+    )
+    assert [message["To"] for message in mailbox] == ["ann@example.com"]

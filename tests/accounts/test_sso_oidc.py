@@ -266,3 +266,47 @@ def test_the_person_page_names_their_sign_in_provider(client, cast, corp):
     alice = User.objects.get(email="alice@corp.example")
     page = client_for(cast.admin).get(f"/accounts/people/{alice.pk}/").content.decode()
     assert "Single sign-on" in page and "Corp ID" in page
+
+
+def count_fetches(monkeypatch):
+    """Every URL Lectio (and the test's browser) fetches with requests."""
+    fetched: list[str] = []
+    real = requests.Session.request
+
+    def spy(self, method, url, *args, **kwargs):
+        fetched.append(str(url))
+        return real(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "request", spy)
+    return fetched
+
+
+def test_discovery_and_keys_are_cached_between_sign_ins(client, cast, corp, monkeypatch):
+    fetched = count_fetches(monkeypatch)
+    first, _callback = sign_in(client, corp)
+    assert first.status_code == 302
+    client.logout()
+    again, _callback = sign_in(client, corp)
+    assert again.status_code == 302
+    assert sum(url.endswith("/.well-known/openid-configuration") for url in fetched) == 1
+    assert sum(url.endswith("/.well-known/jwks.json") for url in fetched) == 1
+
+
+def test_an_unknown_key_id_fetches_the_keys_once_more(client, cast, corp, monkeypatch):
+    """The provider rotated its key: the cached set lacks the new key id."""
+    from django.core.cache import cache
+
+    first, _callback = sign_in(client, corp)
+    assert first.status_code == 302
+    client.logout()
+    discovery = f"{corp.url}/o/.well-known/openid-configuration"
+    jwks_url = requests.get(discovery, timeout=10).json()["jwks_uri"]
+    assert cache.get(f"lectio-oidc-jwks:{jwks_url}") is not None
+    stale = requests.get(jwks_url, timeout=10).json()
+    stale["keys"] = [{**key, "kid": "retired-key"} for key in stale["keys"]]
+    cache.set(f"lectio-oidc-jwks:{jwks_url}", stale)
+    fetched = count_fetches(monkeypatch)
+    again, _callback = sign_in(client, corp)
+    assert again.status_code == 302, again.content.decode()
+    assert fetched.count(jwks_url) == 1
+    assert cache.get(f"lectio-oidc-jwks:{jwks_url}")["keys"][0]["kid"] != "retired-key"

@@ -186,3 +186,17 @@ def test_the_metadata_names_the_acs(client, db, acme):
     metadata = client.get("/accounts/sso/acme/metadata/").content.decode()
     assert 'Location="http://testserver/accounts/sso/acme/acs/"' in metadata
     assert 'entityID="http://testserver/accounts/sso/acme/metadata/"' in metadata
+
+
+def test_metadata_from_a_url_is_fetched_once_and_cached(client, cast, acme, settings):
+    settings.LECTIO_SSO_PROVIDERS = [
+        acme.provider_setting(idp_metadata_file=None, idp_metadata_url=f"{acme.url}/metadata")
+    ]
+    acme.metadata_requests = 0
+    first, _fields = sign_in(client, acme)
+    assert first.status_code == 302, first.content.decode()
+    client.logout()
+    again, _fields = sign_in(client, acme)
+    assert again.status_code == 302, again.content.decode()
+    assert User.objects.filter(email="bob@acme.example").count() == 1
+    assert acme.metadata_requests == 1  # not once per sign-in (or per step)

@@ -36,6 +36,7 @@ api = NinjaAPI(
 errors.install(api)
 for module in (people, bulk, courses, enrolments, assignments, records):
     api.add_router("/", module.router)
+errors.forbid_unknown_query_parameters(api)
 
 
 @csrf_exempt

@@ -1,5 +1,6 @@
 """One error body for every failure: ``{"error": {"code", "message", "fields"}}``."""
 
+import functools
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.params.models import QueryModel
 
 
 class ErrorDetail(Schema):
@@ -125,3 +127,43 @@ def install(api: NinjaAPI) -> None:
     ]
     for exception, handler in handlers:
         api.add_exception_handler(exception, handler)
+
+
+def _query_names(models: list[Any]) -> frozenset[str]:
+    """The query parameters an operation declares (its flattened query models' keys)."""
+    names: set[str] = set()
+    for model in models:
+        if isinstance(model, type) and issubclass(model, QueryModel):
+            flat = getattr(model, "__ninja_flatten_map__", None)
+            names |= set(flat) if flat else set(model.model_fields)
+            names |= {f.alias for f in model.model_fields.values() if f.alias}
+    return frozenset(names)
+
+
+def _refuse_unknown_query_parameters(run: Any) -> Any:
+    """Wraps an operation's ``run`` (a ninja "view" decorator): a query parameter the
+    operation does not declare is a 422 naming it, as an unknown body field is, so a
+    misspelt filter never silently returns everything. Authentication and the rate limit
+    still answer first."""
+    operation = run.__self__
+    allowed = _query_names(list(operation.models))
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        unknown = sorted(set(request.GET) - allowed)
+        if not unknown:
+            return run(request, *args, **kwargs)
+        refused = operation._run_checks(request)
+        if refused is not None:
+            return refused
+        message = _("Unknown query parameter.")
+        error = ApiError(
+            422, "invalid", _("Some fields are not valid."), {name: [message] for name in unknown}
+        )
+        return operation.api.on_exception(request, error)
+
+    return checked
+
+
+def forbid_unknown_query_parameters(api: NinjaAPI) -> None:
+    api.add_decorator(_refuse_unknown_query_parameters, mode="view")

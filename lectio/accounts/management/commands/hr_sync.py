@@ -1,4 +1,4 @@
-"""``lectio hr_sync FILE [--dry-run]``: apply one HR file now, as the drop folder would."""
+"""``lectio hr_sync FILE [--dry-run] [--force]``: apply one HR file now, as the drop does."""
 
 from pathlib import Path
 from typing import Any
@@ -20,12 +20,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="show what would change; change nothing"
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="apply a full people file even beyond the deactivation limit",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path} is not a file")
-        run = hr_sync.sync_text(path.name, path.read_bytes(), dry_run=options["dry_run"])
+        run = hr_sync.sync_text(
+            path.name, path.read_bytes(), dry_run=options["dry_run"], force=options["force"]
+        )
         self.stdout.write(hr_sync.summary(run), ending="")
         if run.status == HrSyncRun.Status.FAILED:
             raise CommandError(f"{path.name}: nothing was changed ({run.error_count} errors)")
