@@ -19,9 +19,11 @@ Courses, their lessons (video, text pages and a quiz of five questions), departm
 the cast go through the project's services; people, enrolments, lesson progress and
 obligations, which are many, are written with ``bulk_create``.
 
-xAPI statements (1,000,000 at medium in issue 8) come once the ``xapi`` app exists:
-``STATEMENTS`` below names the hook, ``generate(..., statements=N)`` calls it when the app
-is installed and says so in the result when it is not.
+xAPI statements — 50 a person: 3,000 tiny, 100,000 small, 1,000,000 medium (issue 8) —
+are written by the xapi app's bulk generator (``STATEMENTS``, ``lectio/xapi/bench.py``)
+with the rows and links ``xapi.services.store_statements`` would store, by the data set's
+people about one activity per lesson; ``generate(..., statements=N)`` overrides the count.
+The LRS credentials and what to query by go to the load driver in ``DataSet.lrs``.
 """
 
 import random
@@ -31,8 +33,15 @@ from datetime import timedelta
 from typing import Any
 
 SIZES: dict[str, dict[str, int]] = {
-    "tiny": {"people": 60, "courses": 6, "per_person": 4, "mandatory": 2, "statements": 0},
-    "small": {"people": 2000, "courses": 40, "per_person": 10, "mandatory": 5, "statements": 0},
+    # Statements: 50 a person, as issue 8's medium (1,000,000 for 20,000 people).
+    "tiny": {"people": 60, "courses": 6, "per_person": 4, "mandatory": 2, "statements": 3000},
+    "small": {
+        "people": 2000,
+        "courses": 40,
+        "per_person": 10,
+        "mandatory": 5,
+        "statements": 100_000,
+    },
     "medium": {
         "people": 20000,
         "courses": 200,
@@ -71,6 +80,7 @@ class DataSet:
     team: int  # people in the manager's subtree
     statements: str
     seconds: float
+    lrs: dict[str, Any] = field(default_factory=dict)  # credentials, agents, activities
     learners: list[Walker] = field(default_factory=list)
     managers: list[Walker] = field(default_factory=list)
     administrators: list[Walker] = field(default_factory=list)
@@ -83,10 +93,19 @@ def _session_for(user: Any) -> str:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.backends import ModelBackend
+    from django.utils.module_loading import import_string
 
+    # The configured backend that signs people in (the accounts app's ModelBackend since
+    # SSO): a session naming a backend not in settings is anonymous.
+    backend = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if issubclass(import_string(path), ModelBackend)
+    )
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the password backend
+    store[BACKEND_SESSION_KEY] = backend
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     return str(store.session_key)
@@ -334,7 +353,9 @@ def generate(
                 batch_size=2000,
             )
             obligations += len(owed)
-    statement_note = _statements(spec["statements"], seed)
+    statement_note, lrs = _statements(
+        spec["statements"], seed, agents=spec["people"], activities=len(courses) * LESSONS
+    )
     foreign = {c["course"].pk: c["lessons"][1][0] for c in courses}
     result = DataSet(
         size=size,
@@ -346,6 +367,7 @@ def generate(
         team=spec["people"] // 2,
         statements=statement_note,
         seconds=0.0,
+        lrs=lrs,
     )
     # The driven learners: spread over the organisation, each walking a course of theirs
     # that is not one of the mandatory ones (those are the compliance data).
@@ -369,18 +391,18 @@ def generate(
     return result
 
 
-def _statements(count: int, seed: int) -> str:
-    """xAPI statements through the xapi app's bulk hook, once it exists."""
+def _statements(
+    count: int, seed: int, *, agents: int, activities: int
+) -> tuple[str, dict[str, Any]]:
+    """xAPI statements through the xapi app's bulk generator: a note for the report and
+    what the driver needs to query them (empty when none were made)."""
     if not count:
-        return "none asked"
+        return "none asked", {}
     from django.apps import apps
     from django.utils.module_loading import import_string
 
     if not apps.is_installed("lectio.xapi"):
-        return f"{count:,} asked; skipped: the xapi app is not installed yet"
-    try:
-        generator = import_string(STATEMENTS)
-    except ImportError:
-        return f"{count:,} asked; skipped: {STATEMENTS} does not exist yet"
-    generator(count, seed)
-    return f"{count:,} generated"
+        return f"{count:,} asked; skipped: the xapi app is not installed", {}
+    generator = import_string(STATEMENTS)
+    lrs = generator(count, seed, agents=agents, activities=activities)
+    return f"{count:,} generated", lrs

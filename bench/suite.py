@@ -54,6 +54,12 @@ TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 LEARNER_STEPS = ("dashboard", "course page", "lesson page", "heartbeat", "quiz attempt")
 QUIZ_PARTS = ("quiz start", "quiz page", "quiz autosave", "quiz submit")
+# The LRS's steps (xAPI, HTTP Basic): the spec's two common queries and a batch POST.
+LRS_STEPS = ("lrs: GET agent+verb", "lrs: GET activity+since", "lrs: batch POST (10)")
+LRS_BATCH = 10
+# Heartbeat clients are new in every run: a kept data set's progress rows remember the
+# sequence numbers of earlier runs, which would make repeated ones no-ops.
+RUN = os.urandom(4).hex()
 
 
 # HTTP ------------------------------------------------------------------------------------
@@ -84,6 +90,7 @@ class Browser:
         *,
         stream: bool = False,
         extra: dict[str, str] | None = None,
+        json_body: str | None = None,
     ) -> Answer:
         from urllib.parse import urlencode
 
@@ -96,6 +103,9 @@ class Browser:
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif json_body is not None:
+            body = json_body
+            headers["Content-Type"] = "application/json"
         for attempt in (1, 2):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
@@ -313,6 +323,7 @@ def ok_status(*statuses: int) -> Callable[[Answer], bool]:
 
 
 OK = ok_status(200)
+OK_302 = ok_status(302)
 REFUSED = lambda answer: 400 <= answer.status < 500  # noqa: E731 - a bad request's right answer
 
 
@@ -328,6 +339,11 @@ class People:
         self.browsers: dict[tuple[int, int], Browser] = {}
         self.seq: dict[int, int] = {}
         self.concurrency = concurrency
+        # Fewer people than threads: some threads play the same person, whose second
+        # concurrent quiz attempt the app rightly refuses with 409 (not an error then).
+        self.shared = len(self.learners) < concurrency
+        self.lrs: dict[str, Any] = data.get("lrs") or {}
+        self.rng = random.Random(concurrency)  # noqa: S311 - made-up load, repeatable
 
     def learner(self, index: int) -> tuple[dict[str, Any], Browser]:
         """Thread ``index``'s learner (threads share learners only when there are fewer
@@ -367,7 +383,7 @@ def heartbeat(
     position = (seq * 10) % 590
     form = {
         "csrfmiddlewaretoken": browser.token,
-        "client": f"bench-{index}",
+        "client": f"bench-{RUN}-{index}",
         "seq": str(seq),
         "position": str(position),
         "intervals": json.dumps([[position, position + 10]]),
@@ -400,7 +416,7 @@ def step(name: str, people: People, index: int, phase: Phase) -> None:
         started = time.perf_counter()
         token = {"csrfmiddlewaretoken": browser.token}
         answer = browser.request("POST", f"/assessments/quiz/{slug}/{person['quiz']}/", token)
-        phase.record("quiz start", answer, ok_status(302))
+        phase.record("quiz start", answer, quiz_start_ok(people))
         if answer.status != 302:
             return
         attempt = urlsplit(answer.location).path
@@ -410,14 +426,59 @@ def step(name: str, people: People, index: int, phase: Phase) -> None:
             form[f"s{slot}-shown"] = "1"
             form[f"s{slot}-choice"] = random.choice(("c1", "c2"))  # noqa: S311
         save = browser.request("POST", f"{attempt}save/", form, extra={"HX-Request": "true"})
-        phase.record("quiz autosave", save, OK)
+        # (A shared person's attempt may be submitted by the other thread meanwhile: 409.)
+        phase.record("quiz autosave", save, ok_status(200, 409) if people.shared else OK)
         done = browser.request("POST", f"{attempt}submit/", token)
-        phase.record("quiz submit", done, ok_status(302))
+        phase.record("quiz submit", done, OK_302)
         # The whole attempt (four requests) as one: its rate is attempts/s.
         whole = Answer(done.status, time.perf_counter() - started, None, "", b"")
-        phase.record("quiz attempt", whole, ok_status(302))
+        phase.record("quiz attempt", whole, OK_302)
+    elif name in LRS_STEPS:
+        lrs_step(name, people, index, phase)
     else:
         raise ValueError(name)
+
+
+def quiz_start_ok(people: People) -> Callable[[Answer], bool]:
+    """302 to the new attempt; 409 "attempt in progress" is the app's right answer only
+    when another thread plays the same person — with a person of its own, an error."""
+    return ok_status(302, 409) if people.shared else OK_302
+
+
+def lrs_step(name: str, people: People, index: int, phase: Phase) -> None:
+    """One xAPI request with the data set's LRS credentials: statements of a random
+    person by a random verb, of a random activity since the newest tenth of the store, or
+    a batch of new statements."""
+    import base64
+    from urllib.parse import urlencode
+
+    sys.path.insert(0, str(ROOT))
+    from lectio.xapi import bench as xapi_bench  # plain functions, no Django
+
+    lrs, rng = people.lrs, people.rng
+    browser = people.anonymous(index)
+    token = base64.b64encode(f"{lrs['key']}:{lrs['secret']}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
+    if name == LRS_STEPS[0]:
+        query = {
+            "agent": json.dumps(xapi_bench.agent(rng.randrange(lrs["agents"]))),
+            "verb": rng.choice(xapi_bench.VERBS),
+        }
+        answer = browser.request("GET", f"/xapi/statements?{urlencode(query)}", extra=headers)
+    elif name == LRS_STEPS[1]:
+        query = {
+            "activity": xapi_bench.activity(rng.randrange(lrs["activities"])),
+            "since": lrs["since"],
+        }
+        answer = browser.request("GET", f"/xapi/statements?{urlencode(query)}", extra=headers)
+    else:
+        batch = [
+            xapi_bench.statement(rng, lrs["agents"], lrs["activities"]) for _ in range(LRS_BATCH)
+        ]
+        answer = browser.request(
+            "POST", "/xapi/statements", extra=headers, json_body=json.dumps(batch)
+        )
+    phase.record(name, answer, OK)
 
 
 BAD = ("bad: expired session", "bad: forged heartbeat", "bad: stale CSRF token")
@@ -509,7 +570,9 @@ def generate_in_child(args: argparse.Namespace) -> None:
     django.setup()
     import dataset  # bench/dataset.py
 
-    made = dataset.generate(args.size, walkers=args.walkers, people=args.people)
+    made = dataset.generate(
+        args.size, walkers=args.walkers, people=args.people, statements=args.statements
+    )
     Path(args.generate).write_text(json.dumps(asdict(made)))
 
 
@@ -548,6 +611,14 @@ def prepared(
     by an earlier ``--keep`` run (for tuning runs that change only settings)."""
     if args.reuse:
         data = json.loads((args.reuse / "bench-data.json").read_text())
+        people = len({learner["email"] for learner in data["learners"]})
+        if people < max(levels):
+            # Threads would share people: their quiz attempts conflict and heartbeats
+            # queue on one row, which measures something else (issue 8's first runs).
+            raise SystemExit(
+                f"the kept data set has sessions for {people} people, fewer than the "
+                f"{max(levels)} threads asked: keep one with --walkers {max(levels)} or more"
+            )
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         env.update(LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="lectio.settings")
         env.update(data.pop("env"))
@@ -567,6 +638,8 @@ def prepared(
         generate += ["--walkers", str(walkers)]
         if args.people:
             generate += ["--people", str(args.people)]
+        if args.statements is not None:
+            generate += ["--statements", str(args.statements)]
         subprocess.run(generate, **quiet)  # type: ignore[call-overload]  # noqa: S603
         data = json.loads(out.read_text())
         data["setup_seconds"] = round(time.perf_counter() - started, 1)
@@ -597,6 +670,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             k: v for k, v in data.items() if k not in {"learners", "managers", "administrators"}
         }
         results["data"]["setup_seconds"] = data["setup_seconds"]
+        # Every driven learner is a different person (one per thread at the top level).
+        results["data"]["driven_people"] = len({w["email"] for w in data["learners"]})
+        results["data"].pop("lrs", None)  # credentials stay out of the report
         log = Path(scratch) / "server.log"
         with server(env, args, log) as (port, pid):
             sampler = Sampler(pid).start()
@@ -630,7 +706,10 @@ def measure_level(
         person, browser = people.learner(index)
         ensure_token(person, browser, warm)
     phases: dict[str, Any] = {}
-    for name in ("baseline", *(n for n in LEARNER_STEPS if n in args.steps)):
+    names = [n for n in LEARNER_STEPS if n in args.steps]
+    if "lrs" in args.steps and data.get("lrs"):
+        names += LRS_STEPS
+    for name in ("baseline", *names):
         phase = Phase(pid)
         phases[name] = phase.run(level, args.seconds, partial(step, name, people))
     base = phases["baseline"]["steps"]["baseline"]
@@ -765,7 +844,9 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         for name, s in level["steps"].items()
         if isinstance(s, dict) and not name.startswith("bad")
     )
-    found.append({"target": "zero errors on learner steps", "value": errors, "met": errors == 0})
+    found.append(
+        {"target": "zero errors on learner (and LRS) steps", "value": errors, "met": errors == 0}
+    )
     bad = [s for w in level["walks"].values() for n, s in w["steps"].items() if n.startswith("bad")]
     found.append(
         {
@@ -890,13 +971,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", default="8,32,128", help="levels, comma-separated")
     parser.add_argument("--seconds", type=float, default=10.0, help="per phase")
     parser.add_argument("--bad-share", type=float, default=0.1)
+    parser.add_argument("--statements", type=int, help="override the size's xAPI statements")
     parser.add_argument("--walkers", type=int, help="driven learners (default: the top level)")
     parser.add_argument("--workers", type=int, help="lectio serve --workers")
     parser.add_argument("--threads", type=int, help="lectio serve --threads")
     parser.add_argument("--matrix-runs", type=int, default=5)
     parser.add_argument(
         "--steps",
-        default=",".join((*LEARNER_STEPS, "walk", "reports")),
+        default=",".join((*LEARNER_STEPS, "lrs", "walk", "reports")),
         help="what to measure besides the baseline (for tuning runs), comma-separated",
     )
     parser.add_argument("--out", type=Path, default=RESULTS)

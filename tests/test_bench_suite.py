@@ -36,6 +36,9 @@ def test_it_runs_the_whole_suite_at_a_tiny_size(tmp_path):
     assert results["database"] == expected
     assert results["data"]["enrolments"] == 240
     assert results["data"]["progress_rows"] == 2400
+    assert results["data"]["statements"] == "3,000 generated"
+    # Every thread plays a different person (quiz attempts would conflict otherwise).
+    assert results["data"]["driven_people"] == 3
     [level] = results["levels"]
     steps = level["steps"]
     assert steps["baseline"]["queries_max"] == 0  # the baseline never touches the database
@@ -47,6 +50,11 @@ def test_it_runs_the_whole_suite_at_a_tiny_size(tmp_path):
         assert 1 <= step["queries_max"] <= 40, (name, step["queries_max"])
         assert step["vs_baseline_rps"] > 0, name
     assert "driver errors" not in steps
+    for name in ("lrs: GET agent+verb", "lrs: GET activity+since", "lrs: batch POST (10)"):
+        step = steps[name]
+        assert step["requests"] > 0 and step["errors"] == 0, (name, step["error_samples"])
+        assert step["statuses"] == {"200": step["requests"]}, name
+        assert 1 <= step["queries_max"] <= 12, (name, step["queries_max"])
     walked = level["walks"]["walk with bad requests"]["steps"]
     bad = {name: step for name, step in walked.items() if name.startswith("bad:")}
     assert bad, "no bad request was sent"
@@ -60,3 +68,35 @@ def test_it_runs_the_whole_suite_at_a_tiny_size(tmp_path):
     assert results["server"]["peak_rss_mib_total"] > 0
     assert not results["server"]["log_errors"], results["server"]["log_errors"]
     assert results["targets"], "the targets are reported, met or missed"
+
+
+def test_it_refuses_a_kept_data_set_with_fewer_people_than_threads(tmp_path):
+    """--reuse of a data set with sessions for fewer people than the top level would have
+    threads play the same person: refused, naming the fix."""
+    kept = {"learners": [{"email": "p0@bench.test", "session": "x"}], "env": {}}
+    (tmp_path / "bench-data.json").write_text(json.dumps(kept))
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "suite.py"),
+        f"--reuse={tmp_path}",
+        "--concurrency=8,32",
+        f"--out={tmp_path}",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode != 0
+    assert "sessions for 1 people, fewer than the 32 threads" in done.stderr
+    assert not list(tmp_path.glob("*.md"))
+
+
+def test_a_409_counts_as_an_error_unless_threads_share_a_person():
+    sys.path.insert(0, str(ROOT / "bench"))
+    import suite  # bench/suite.py
+
+    conflict = suite.Answer(409, 0.01, 5, "", b"You have an attempt in progress")
+    own = suite.People(1, {"learners": [{"email": "a"}, {"email": "b"}]}, 2)
+    shared = suite.People(1, {"learners": [{"email": "a"}]}, 2)
+    assert not own.shared and shared.shared
+    for people, errors in ((own, 1), (shared, 0)):
+        tally = suite.Tally()
+        tally.add(conflict, suite.quiz_start_ok(people), "quiz start")
+        assert len(tally.errors) == errors

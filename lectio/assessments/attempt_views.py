@@ -32,11 +32,15 @@ FIELD = re.compile(r"^s(\d{1,4})-(.+)$")
 def _attempt_for_user(request: AuthenticatedRequest, pk: int) -> Attempt:
     """The attempt when it is the person's own; 404 otherwise (another person's attempt
     is not told apart from one that does not exist)."""
-    return get_object_or_404(
-        Attempt.objects.select_related("enrollment__course"),
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("enrollment__course__live_version"),
         pk=pk,
         enrollment__user=request.user,
     )
+    # The services read the enrolment's person (time zone) and course again: give them
+    # the ones this request has already loaded instead of a query each.
+    attempt.enrollment.user = request.user
+    return attempt
 
 
 def _answers(attempt: Attempt) -> list[Answer]:
@@ -60,6 +64,9 @@ def quiz(request: AuthenticatedRequest, slug: str, lesson_id: int) -> HttpRespon
     enrollment = Enrollment.objects.filter(user=request.user, course=course).first()
     if enrollment is None:
         raise Http404
+    # Already loaded here: the services would load the course (and its live version) and
+    # the person (for the time zone of drip release) again.
+    enrollment.course, enrollment.user = course, request.user
     now = timezone.now()
     try:
         lesson = services.quiz_lesson(enrollment, lesson_id, now)

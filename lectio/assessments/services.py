@@ -466,6 +466,8 @@ def submit_attempt(attempt: Attempt, *, at: datetime | None = None, auto: bool =
     locked = Attempt.objects.select_for_update(of=("self",)).get(pk=attempt.pk)
     if locked.submitted_at is not None:
         return locked
+    if Attempt.enrollment.is_cached(attempt):  # the caller's, with its course: no reload
+        locked.enrollment = attempt.enrollment
     answers = list(Answer.objects.filter(attempt=locked).select_related("version"))
     for answer in answers:
         result = grading.grade(answer.version.type, answer.version.data, answer.response or {})
@@ -492,7 +494,10 @@ def _record_result(attempt: Attempt, at: datetime) -> None:
     score = combined_score(attempts, attempt.settings["grading"])
     if score is None:
         return
-    enrollment = Enrollment.objects.select_related("course").get(pk=attempt.enrollment_id)
+    if Attempt.enrollment.is_cached(attempt) and Enrollment.course.is_cached(attempt.enrollment):
+        enrollment = attempt.enrollment
+    else:
+        enrollment = Enrollment.objects.select_related("course").get(pk=attempt.enrollment_id)
     # The access window may have closed (or the lesson left the course) meanwhile: the
     # attempt is kept and graded; there is no progress to move.
     with contextlib.suppress(learning.ProgressRefused):
