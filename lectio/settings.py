@@ -218,6 +218,7 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
         "task": "lectio.notifications.tasks.send_due_messages",
         "every": 60,
     },
+    "xapi.forward": {"task": "lectio.xapi.tasks.forward_statements", "every": 60},
 }
 
 AUTH_USER_MODEL = "accounts.User"
