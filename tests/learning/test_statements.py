@@ -224,3 +224,46 @@ def test_a_refused_report_writes_no_statement(cast):
             enrollment, video.pk, _report(1, intervals=[[0, 5]]), at=T0 + timedelta(hours=1)
         )
     assert Statement.objects.count() == 0
+
+
+def test_it_records_a_package_once_per_verb_however_often_it_commits(cast):
+    from tests.scorm.test_package_result import package_course
+
+    course, lesson, enrollment = package_course(cast)
+    enrollment = _enrolment(course, cast.learner)
+    now = timezone.now()
+    values = {"score": 0.5, "active_seconds": 0.0, "at": now}
+    for _ in range(2):
+        services.record_package_result(
+            enrollment, lesson.pk, completed=True, passed=False, progress=0.5, **values
+        )
+    values["score"] = 0.9
+    for _ in range(2):
+        services.record_package_result(
+            enrollment, lesson.pk, completed=True, passed=True, progress=1.0, **values
+        )
+    verbs = [d["verb"]["id"].removeprefix(ADL) for d in _stored()]
+    assert verbs == ["progressed", "failed", "progressed", "passed", "completed", "completed"]
+    [passed] = _stored("passed")
+    assert passed["result"]["score"]["scaled"] == 0.9 and passed["result"]["success"] is True
+
+
+def test_it_records_a_completed_learning_path(cast):
+    from lectio.catalog import paths as catalog_paths
+    from lectio.learning import paths
+
+    course = make_course(cast.instructor, "Security", pages=1)
+    path = catalog_paths.create_path(title="Essentials", by=cast.instructor)
+    catalog_paths.add_course_step(path, course)
+    catalog_paths.publish_path(path, by=cast.instructor)
+    path.refresh_from_db()
+    following = paths.self_enroll_in_path(cast.learner, path)
+    enrollment = _enrolment(course, cast.learner)
+    page = course.lessons.get()
+    services.record_progress(enrollment, page.pk, _report(1, completed=True), at=timezone.now())
+    paths.refresh(following)
+    paths.refresh(following)  # already complete: nothing more
+    [done] = [d for d in _stored("completed") if "/path/" in d["object"]["id"]]
+    assert done["object"]["id"] == statements.activity_iri("path", str(path.key))
+    assert done["object"]["definition"]["name"] == {"en": "Essentials"}
+    assert done["actor"]["account"]["name"] == str(cast.learner.pk)
