@@ -12,6 +12,7 @@ replayed event stores nothing twice (``xapi.services.record_statements`` skips i
 already has).
 """
 
+import logging
 import uuid
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,8 @@ from django.conf import settings
 from lectio.learning import intervals
 from lectio.learning.models import Enrollment, LessonProgress
 from lectio.xapi import services as xapi
+
+logger = logging.getLogger(__name__)
 
 # A fixed namespace for the ids derived from events (uuid5).
 NAMESPACE = uuid.UUID("5b0c2e0a-55f5-4c4e-9a57-2f1e8a0f6c11")
@@ -318,6 +321,12 @@ def path_completed(user: Any, outline: dict[str, Any], at: datetime) -> dict[str
 
 
 def record(statements: list[dict[str, Any]]) -> None:
-    """Store the statements of one event in the current transaction (nothing: no query)."""
-    if statements:
+    """Store the statements of one event in the current transaction (nothing: no query).
+    A concurrent request storing the same derived id first (two tabs launching at once)
+    is a conflict rolled back to the LRS's savepoint: that statement is already there."""
+    if not statements:
+        return
+    try:
         xapi.record_statements(statements)
+    except xapi.Conflict:
+        logger.info("A platform statement was stored concurrently; kept the first.")
