@@ -267,3 +267,21 @@ def test_it_records_a_completed_learning_path(cast):
     assert done["object"]["id"] == statements.activity_iri("path", str(path.key))
     assert done["object"]["definition"]["name"] == {"en": "Essentials"}
     assert done["actor"]["account"]["name"] == str(cast.learner.pk)
+
+
+def test_the_migrations_give_existing_enrolments_distinct_registrations(transactional_db, cast):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    course = make_course(cast.instructor)
+    for person in (cast.learner, cast.manager, cast.outsider):
+        services.enroll(person, course, source="self")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("learning", "0010_enrollment_registration")])
+    Enrollment.objects.update(registration=None)  # as they were before the field existed
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    registrations = list(Enrollment.objects.values_list("registration", flat=True))
+    assert len(registrations) == 3 and None not in registrations
+    assert len(set(registrations)) == 3
