@@ -4,7 +4,8 @@ Each endpoint has its own cursor in ``stored`` order (``stored``, then ``seq``).
 is POSTed with the statements' ids, so a batch sent twice (a crash after the receiver
 stored it, before the cursor moved) changes nothing there: delivery is at least once and
 idempotent by statement id. A failed batch leaves the cursor and backs off exponentially;
-every batch, sent or not, is written to the delivery log.
+every batch, sent or not, is written to the delivery log. No transaction is held open
+while a receiver answers: the endpoint is leased for the time of the request.
 """
 
 import base64
@@ -30,6 +31,8 @@ FIRST_DELAY = timedelta(minutes=1)
 LONGEST_DELAY = timedelta(hours=6)
 TIMEOUT_SECONDS = 20
 MAX_BATCHES = 50  # per endpoint and run: the next run continues
+# How long a worker holds an endpoint while its batch is sent (a crash: retried after).
+LEASE = timedelta(minutes=5)
 
 
 def delay_after(failures: int) -> timedelta:
@@ -71,9 +74,10 @@ def _pending(endpoint: ForwardingEndpoint, now: datetime) -> list[Statement]:
 
 
 def _one_batch(endpoint_id: int, now: datetime) -> int:
-    """One batch, under the endpoint's row lock (two workers never send the same batch
-    concurrently). Returns the statements delivered, 0 when none was pending, -1 when
-    the batch failed."""
+    """One batch. The endpoint is claimed for ``LEASE`` under its row lock before the
+    request (so two workers never send the same batch at once, and no transaction stays
+    open while the receiver answers); the outcome is recorded after. Returns the
+    statements delivered, 0 when none was pending, -1 when the batch failed."""
     with transaction.atomic():
         endpoint = ForwardingEndpoint.objects.select_for_update().filter(pk=endpoint_id).first()
         if endpoint is None or not endpoint.is_active:
@@ -83,8 +87,10 @@ def _one_batch(endpoint_id: int, now: datetime) -> int:
         rows = _pending(endpoint, now)
         if not rows:
             return 0
-        status, error = send(endpoint, [row.data for row in rows])
-        ok = status is not None and 200 <= status < 300
+        ForwardingEndpoint.objects.filter(pk=endpoint.pk).update(next_attempt_at=now + LEASE)
+    status, error = send(endpoint, [row.data for row in rows])
+    ok = status is not None and 200 <= status < 300
+    with transaction.atomic():
         Delivery.objects.create(
             endpoint=endpoint,
             at=now,
@@ -103,7 +109,7 @@ def _one_batch(endpoint_id: int, now: datetime) -> int:
             endpoint.next_attempt_at = now + delay_after(endpoint.failures)
             logger.warning("Forwarding to %s failed (%s): %s", endpoint.url, status, error)
         endpoint.save(update_fields=["cursor_stored", "cursor_seq", "failures", "next_attempt_at"])
-        return len(rows) if ok else -1
+    return len(rows) if ok else -1
 
 
 def send(endpoint: ForwardingEndpoint, statements: list[object]) -> tuple[int | None, str]:

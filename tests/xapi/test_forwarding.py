@@ -229,3 +229,23 @@ def test_only_administrators_see_the_forwarding_page(cast):
     assert client_for(cast.learner).get("/xapi/forwarding/").status_code == 403
     assert client_for(cast.instructor).post("/xapi/forwarding/", {}).status_code == 403
     assert client_for(cast.admin).get("/xapi/forwarding/").status_code == 200
+
+
+def test_a_lectio_lrs_accepts_the_batches_and_a_resent_one_is_a_no_op(live_server):
+    """The receiver is a real Lectio LRS (the live server, sharing this database: the
+    statements are already there, so it checks them and treats them as the same)."""
+    ids = _store(3)
+    client, secret = services.create_client("Upstream", scopes=["all"])
+    endpoint = _endpoint(f"{live_server.url}/xapi/")
+    ForwardingEndpoint.objects.filter(pk=endpoint.pk).update(username=client.key, password=secret)
+    assert forwarding.forward_due() == 3
+    delivered = Delivery.objects.get()
+    assert (delivered.ok, delivered.status_code, delivered.count) == (True, 200, 3)
+    assert Statement.objects.filter(statement_id__in=ids).count() == 3
+    # Wrong credentials: refused by the LRS, logged with its code and message.
+    ForwardingEndpoint.objects.filter(pk=endpoint.pk).update(
+        password="wrong", cursor_stored=None, cursor_seq=0
+    )
+    assert forwarding.forward_due() == 0
+    refused = Delivery.objects.order_by("-pk").first()
+    assert (refused.ok, refused.status_code) == (False, 401)
