@@ -36,12 +36,16 @@ run: setup
 	$(BIN)/lectio serve --port $(PORT)
 
 ## system-deps: Debian packages the test suite needs (Chromium for browser tests, gettext,
-## LibreOffice for PowerPoint conversion)
+## LibreOffice for PowerPoint conversion, xmlsec1 for SAML signatures, Redis and nginx for the
+## scale-out test)
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null || missing="$$missing gettext"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-impress-nogui"; \
+	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
@@ -53,10 +57,14 @@ test: setup system-deps
 	$(BIN)/python -m pytest
 
 ## lint: ruff (with Django and time-zone rules), formatting, mypy --strict with django-stubs
-## bench: the benchmarks in bench/ (transcoding speed; learners under load; the compliance
-## matrix, reports and exports for a 10,000-person team; quiz attempts under load; the
-## xAPI LRS with a million statements; set DATABASE_URL for PostgreSQL)
+## bench: the benchmark suite (BENCH_SIZE=small|medium, BENCH_CONCURRENCY=8,32,128; set
+## DATABASE_URL for PostgreSQL; reports in bench/results/), then the focused benchmarks
+## (transcoding speed; learners under load; the compliance matrix, reports and exports for a
+## 10,000-person team; quiz attempts under load; the xAPI LRS)
+BENCH_SIZE ?= small
+BENCH_CONCURRENCY ?= 8,32,128
 bench: setup
+	$(BIN)/python bench/suite.py --size $(BENCH_SIZE) --concurrency $(BENCH_CONCURRENCY)
 	$(BIN)/python bench/transcode.py --seconds 60
 	$(BIN)/python bench/learner_load.py --learners 50 --seconds 30
 	$(BIN)/python bench/compliance.py --people 10000 --courses 20

@@ -4,6 +4,7 @@ Every knob is listed in the README's configuration table. Secrets may also be gi
 files: ``SECRET_KEY_FILE=/run/secrets/key`` is read when ``SECRET_KEY`` is not set.
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -88,6 +89,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja: its static files serve the API's docs page locally.
+    "ninja",
     "lectio",
     "lectio.accounts",
     "lectio.catalog",
@@ -100,6 +103,7 @@ INSTALLED_APPS = [
     "lectio.reports",
     "lectio.scorm",
     "lectio.xapi",
+    "lectio.api",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +125,12 @@ MIDDLEWARE = [
     # Axes must come last: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The benchmark suite's hooks (lectio/benchmarking.py): /bench/baseline and a count of SQL
+# queries in every response's X-Lectio-Queries header. Never on in production.
+LECTIO_BENCH = envbool("LECTIO_BENCH", False)
+if LECTIO_BENCH:
+    MIDDLEWARE.insert(0, "lectio.benchmarking.QueryCountMiddleware")
 
 ROOT_URLCONF = "lectio.urls"
 WSGI_APPLICATION = "lectio.wsgi.application"
@@ -147,8 +157,9 @@ TEMPLATES = [
 # Database: embedded SQLite in WAL mode by default; DATABASE_URL selects PostgreSQL.
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
-    if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0))
+    # DATABASE_POOL_MAX=0 turns the pool off (docs/performance.md measured both).
+    if _db["ENGINE"] == "django.db.backends.postgresql" and envint("DATABASE_POOL_MAX", 10):
         # psycopg 3's connection pool; one pool per process.
         _db.setdefault("OPTIONS", {})["pool"] = {
             "min_size": envint("DATABASE_POOL_MIN", 2),
@@ -175,6 +186,11 @@ else:
             # Tests use a file too (not Django's in-memory default), so the browser tests'
             # live server and the test itself wait for each other's locks as in production.
             "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+            # Each server thread keeps its connection for this many seconds instead of
+            # opening one (and running the PRAGMAs) per request: a quarter less CPU per
+            # learner request (docs/performance.md). 0 opens one per request.
+            "CONN_MAX_AGE": envint("DATABASE_CONN_MAX_AGE", 600),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -187,6 +203,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Advanced: another session engine (docs/performance.md measured them).
+if _session_engine := env("SESSION_ENGINE"):
+    SESSION_ENGINE = _session_engine
 
 # Background work: Django's tasks interface on the database; `lectio worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -214,17 +233,24 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
         "task": "lectio.assessments.tasks.submit_expired_attempts",
         "every": 60,
     },
+    "accounts.hr_sync": {
+        "task": "lectio.accounts.tasks.hr_sync_drop",
+        "every": envint("LECTIO_HR_SYNC_SECONDS", 300),
+    },
     "notifications.send_due": {
         "task": "lectio.notifications.tasks.send_due_messages",
         "every": 60,
     },
+    "api.webhooks": {"task": "lectio.api.tasks.send_due_webhooks", "every": 60},
+    "api.idempotency": {"task": "lectio.api.tasks.prune_idempotency_records", "every": 3600},
     "xapi.forward": {"task": "lectio.xapi.tasks.forward_statements", "every": 60},
 }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing passwords for SSO-only domains (admin sign-in too).
+    "lectio.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -340,7 +366,9 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Media uploads arrive in chunks; larger files are refused before anything is stored.
 LECTIO_UPLOAD_MAX_BYTES = envint("LECTIO_UPLOAD_MAX_BYTES", 5 * 1024**3)
-LECTIO_UPLOAD_DIR = DATA_DIR / "uploads"
+# Where resumable uploads gather their chunks: per process by default; a shared volume lets
+# any web process behind a load balancer take any chunk (docs/deploy.md).
+LECTIO_UPLOAD_DIR = Path(env("LECTIO_UPLOAD_DIR", str(DATA_DIR / "uploads")))
 # The ffmpeg program used for transcoding; empty means the one from the imageio-ffmpeg wheel.
 LECTIO_FFMPEG = env("LECTIO_FFMPEG")
 # LibreOffice's soffice, to convert PowerPoint decks to PDF; empty means "soffice" on PATH
@@ -363,6 +391,14 @@ LECTIO_PACKAGE_MAX_UNPACKED_BYTES = envint("LECTIO_PACKAGE_MAX_UNPACKED_BYTES", 
 LECTIO_PACKAGE_TOKEN_SECONDS = envint("LECTIO_PACKAGE_TOKEN_SECONDS", 8 * 3600)
 LECTIO_IMPORT_MAX_BYTES = envint("LECTIO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 LECTIO_DEMO_PASSWORD = env("LECTIO_DEMO_PASSWORD", "demo")
+# Single sign-on: the identity providers, a JSON list (usually LECTIO_SSO_PROVIDERS_FILE);
+# see README "Single sign-on". People at these e-mail domains sign in through SSO only.
+LECTIO_SSO_PROVIDERS: list[dict[str, Any]] = json.loads(env("LECTIO_SSO_PROVIDERS") or "[]")
+LECTIO_SSO_ONLY_DOMAINS = [d.lower().lstrip("@") for d in envlist("LECTIO_SSO_ONLY_DOMAINS", [])]
+# HR sync: the folder an HR system drops people*.csv / departments*.csv into (off when
+# empty), and who receives each run's report by e-mail.
+LECTIO_HR_DROP_DIR = env("LECTIO_HR_DROP_DIR")
+LECTIO_HR_REPORT_EMAILS = envlist("LECTIO_HR_REPORT_EMAILS", [])
 # Assigned training's e-mails: reminders this many days before the due date; escalation
 # to the manager this many days overdue; a warning this many days before a completion
 # expires.
@@ -376,6 +412,16 @@ LECTIO_RENEWAL_DAYS = envint("LECTIO_RENEWAL_DAYS", 30)
 # when unset or unreadable). Their QR codes lead to SITE_URL.
 LECTIO_ORGANISATION_NAME = env("LECTIO_ORGANISATION_NAME", "Lectio")
 LECTIO_ORGANISATION_LOGO = env("LECTIO_ORGANISATION_LOGO")
+
+# The REST API: requests a minute per token (then 429 with Retry-After).
+LECTIO_API_RATE_LIMIT = envint("LECTIO_API_RATE_LIMIT", 600)
+# Webhooks: allow targets on loopback, private and link-local addresses (off: only public
+# addresses, so the server cannot be used to reach its own network); an endpoint failing
+# this many deliveries in a row is disabled and the administrators told.
+LECTIO_WEBHOOK_ALLOW_PRIVATE = envbool("LECTIO_WEBHOOK_ALLOW_PRIVATE", False)
+LECTIO_WEBHOOK_FAILURE_LIMIT = envint("LECTIO_WEBHOOK_FAILURE_LIMIT", 15)
+# Error reports never show the Authorization header (API tokens).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "lectio.api.logs.ReporterFilter"
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,17 @@ ALLOWED = {
     "reports": {"accounts", "catalog", "assets", "learning", "assignments", "notifications"},
     "scorm": {"accounts", "catalog", "assets", "learning"},
     "xapi": {"accounts"},
+    "api": {
+        "accounts",
+        "catalog",
+        "assets",
+        "learning",
+        "assessments",
+        "assignments",
+        "certificates",
+        "notifications",
+        "reports",
+    },
 }
 
 

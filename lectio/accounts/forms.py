@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from lectio.accounts.models import Department, Group, Role, User, time_zone_names
+from lectio.accounts.sso import is_sso_only
 from lectio.trees import in_tree_order
 
 
@@ -47,6 +48,12 @@ class PersonChoiceField(forms.ModelChoiceField[User]):
         return f"{obj.full_name} <{obj.email}>"
 
 
+SSO_ONLY_MESSAGE = _(
+    "Addresses at this domain sign in through single sign-on: use the “Sign in with …” "
+    "button instead of a password."
+)
+
+
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
@@ -54,11 +61,20 @@ class SignInForm(AuthenticationForm):
     )
 
     def clean_username(self) -> str:
-        return str(self.cleaned_data["username"]).strip().lower()
+        email = str(self.cleaned_data["username"]).strip().lower()
+        if is_sso_only(email):
+            raise forms.ValidationError(SSO_ONLY_MESSAGE, code="sso_only")
+        return email
 
 
 class InvitationPasswordResetForm(PasswordResetForm):
     """Password reset e-mails go out in the recipient's own language."""
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"])
+        if is_sso_only(email):
+            raise forms.ValidationError(SSO_ONLY_MESSAGE, code="sso_only")
+        return email
 
     def get_users(self, email: str) -> Any:
         # Unlike Django's form, people who have never set a password (invited, imported)

@@ -36,3 +36,25 @@ def _deliver() -> None:
     if ids:
         for hook in list(_people_changed):
             hook(ids)
+
+
+PersonCreated = Callable[[int], None]
+_person_created: list[PersonCreated] = []
+
+
+def on_person_created(hook: PersonCreated) -> PersonCreated:
+    """Register ``hook(person_id)``, called after a new person's creation commits (the
+    API's ``user.created`` webhook)."""
+    if hook not in _person_created:
+        _person_created.append(hook)
+    return hook
+
+
+def person_created(person_id: int) -> None:
+    """Announce, after the current transaction commits, that this person was created."""
+    transaction.on_commit(lambda: _deliver_created(person_id))
+
+
+def _deliver_created(person_id: int) -> None:
+    for hook in list(_person_created):
+        hook(person_id)

@@ -196,6 +196,9 @@ class User(AbstractBaseUser):
     is_manager = models.BooleanField(_("manager"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
+    # Set when an HR sync file last listed the person: a full file that no longer lists
+    # them deactivates them (people added by hand are never touched by the sync).
+    hr_synced_at = models.DateTimeField(_("last in an HR file"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -304,6 +307,62 @@ class PeopleImport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class SsoIdentity(models.Model):
+    """A person's account at an identity provider: (provider key, subject) → person.
+
+    The subject is the OIDC ``sub`` claim or the SAML NameID, which the provider keeps
+    stable even when the e-mail address changes."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    provider = models.CharField(max_length=64)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sign_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Sign-in looks the person up by (provider, subject).
+            models.UniqueConstraint(fields=["provider", "subject"], name="uniq_sso_identity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.subject}"
+
+
+class HrSyncRun(models.Model):
+    """One HR file processed (from the drop folder or `lectio hr_sync`) and what it changed.
+
+    ``report`` holds the lists shown on the run's page: created, updated (field → old,
+    new), moved, deactivated and errors with line numbers."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        DRY_RUN = "dry_run", _("Dry run")
+        FAILED = "failed", _("Failed")
+
+    file_name = models.CharField(_("file"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=PeopleImport.Kind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField(default=0)
+    deactivated = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            # The administrators' list of runs, newest first.
+            models.Index(fields=["-started_at"], name="hr_sync_run_started"),
+        ]
 
     def __str__(self) -> str:
         return self.file_name

@@ -91,6 +91,7 @@ def create_person(
     user.full_clean()
     user.save()
     hooks.people_changed([user.pk])
+    hooks.person_created(user.pk)
     return user
 
 

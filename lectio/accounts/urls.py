@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from lectio.accounts import views
+from lectio.accounts import hr_views, sso_views, views
 from lectio.accounts.forms import InvitationPasswordResetForm, SignInForm
 
 app_name = "accounts"
@@ -9,7 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
+        sso_views.SignInView.as_view(
             template_name="accounts/sign_in.html",
             authentication_form=SignInForm,
             redirect_authenticated_user=True,
@@ -48,6 +48,12 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("sso/<str:key>/", sso_views.sso_start, name="sso_start"),
+    path("sso/<str:key>/callback/", sso_views.sso_callback, name="sso_callback"),
+    path("sso/<str:key>/acs/", sso_views.sso_acs, name="sso_acs"),
+    path("sso/<str:key>/metadata/", sso_views.sso_metadata, name="sso_metadata"),
+    path("hr-sync/", hr_views.run_list, name="hr_sync_runs"),
+    path("hr-sync/<int:pk>/", hr_views.run_detail, name="hr_sync_run"),
     path("language/", views.switch_language, name="language"),
     path("profile/", views.profile, name="profile"),
     path("people/", views.people_list, name="people"),

@@ -24,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from lectio.accounts import imports, permissions, services
+from lectio.accounts import imports, permissions, services, sso
 from lectio.accounts.forms import (
     AddMembersForm,
     DepartmentForm,
@@ -179,12 +179,18 @@ def _person_for(request: AuthenticatedRequest, pk: int) -> User:
 def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     groups = list(person.cohorts.order_by("name"))
+    labels = {provider.key: provider.label for provider in sso.providers()}
+    sso_accounts = [
+        labels.get(identity.provider, identity.provider)
+        for identity in person.sso_identities.order_by("provider")
+    ]
     return render(
         request,
         "accounts/person_detail.html",
         {
             "person": person,
             "groups": groups,
+            "sso_accounts": sso_accounts,
             "can_manage": permissions.can_manage_people(request.user),
         },
     )
@@ -260,6 +266,12 @@ def person_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     if not person.is_active:
         messages.error(request, _("A deactivated person cannot be invited."))
+    elif sso.is_sso_only(person.email):
+        messages.error(
+            request,
+            _("%(email)s signs in through single sign-on: there is no password to set.")
+            % {"email": person.email},
+        )
     else:
         _send_invitation(request, person)
         messages.success(

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lectio.accounts.models import Department, Group, User, UserQuerySet
-from lectio.assignments import reminders
+from lectio.assignments import hooks, reminders
 from lectio.assignments.models import Assignment, AssignmentEvent, Obligation
 from lectio.catalog.models import Course, LearningPath
 from lectio.catalog.paths import required_course_ids
@@ -399,14 +399,20 @@ def refresh_statuses(at: datetime | None = None) -> dict[str, int]:
     """The worker's sweep when dates pass: open obligations past their due date become
     overdue, completions past their expiry expire. Indexed queries, no scans."""
     at = at or timezone.now()
-    overdue = (
+    # The ids first, so the hooks (webhooks) learn which obligations became overdue.
+    newly_overdue = list(
         Obligation.objects.current()
         .filter(
             status__in=[Obligation.Status.NOT_STARTED, Obligation.Status.IN_PROGRESS],
             due_at__lt=at,
         )
-        .update(status=Obligation.Status.OVERDUE)
+        .values_list("pk", flat=True)
     )
+    overdue = Obligation.objects.filter(pk__in=newly_overdue).update(
+        status=Obligation.Status.OVERDUE
+    )
+    if newly_overdue:
+        transaction.on_commit(lambda: hooks.obligations_overdue(newly_overdue))
     expired = (
         Obligation.objects.current()
         .filter(status=Obligation.Status.COMPLETED, expires_at__lte=at)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lectio.accounts.models import User
+from lectio.certificates import hooks
 from lectio.certificates.models import Certificate
 from lectio.learning.models import Enrollment, PathEnrollment
 from lectio.learning.services import add_months, outline_of
@@ -50,7 +51,14 @@ def issue(enrollment: Enrollment, *, at: datetime | None = None) -> Certificate 
             "issued_at": at or timezone.now(),
         },
     )
+    if _created:
+        _announce(certificate)
     return certificate
+
+
+def _announce(certificate: Certificate) -> None:
+    certificate_id = certificate.pk
+    transaction.on_commit(lambda: hooks.certificate_issued(certificate_id))
 
 
 def issue_on_completion(enrollment_id: int) -> None:
@@ -92,6 +100,8 @@ def issue_for_path(
             "issued_at": at or timezone.now(),
         },
     )
+    if _created:
+        _announce(certificate)
     return certificate
 
 
@@ -168,6 +178,7 @@ def reissue(
         replaces=old,
     )
     certificate.refresh_from_db()
+    _announce(new)
     return new
 
 

@@ -96,3 +96,34 @@ def path_certificate_links(user_id: int, path_enrollment_ids: list[int]) -> dict
         for provider in list(_path_certificate_links):
             links.update(provider(user_id, path_enrollment_ids))
     return links
+
+
+# Announcements for integrations (the API's webhooks): an enrolment was created, a lesson
+# was completed. Called after commit with the enrolment's or the lesson progress's primary
+# key; with no hook registered they cost nothing.
+_enrollment_created: list[CourseCompleted] = []
+_lesson_completed: list[CourseCompleted] = []
+
+
+def on_enrollment_created(hook: CourseCompleted) -> CourseCompleted:
+    """Register ``hook(enrollment_id)``, called after a new enrolment commits."""
+    if hook not in _enrollment_created:
+        _enrollment_created.append(hook)
+    return hook
+
+
+def enrollment_created(enrollment_id: int) -> None:
+    for hook in list(_enrollment_created):
+        hook(enrollment_id)
+
+
+def on_lesson_completed(hook: CourseCompleted) -> CourseCompleted:
+    """Register ``hook(lesson_progress_id)``, called after a lesson's completion commits."""
+    if hook not in _lesson_completed:
+        _lesson_completed.append(hook)
+    return hook
+
+
+def lesson_completed(lesson_progress_id: int) -> None:
+    for hook in list(_lesson_completed):
+        hook(lesson_progress_id)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -188,9 +189,14 @@ def _report(data: Any) -> services.Report:
     )
 
 
+@login_not_required  # checked below: a JSON endpoint answers 401, not a sign-in redirect
 @require_POST
 def progress(request: AuthenticatedRequest, pk: int) -> JsonResponse:
-    """A player's report (also as a beacon when the page is hidden)."""
+    """A player's report (also as a beacon when the page is hidden). Without a session
+    (expired, signed out) it is refused with 401, so the player keeps it queued instead of
+    following a redirect to the sign-in page."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Your session has ended: sign in again.")}, status=401)
     lesson = get_object_or_404(Lesson.objects.only("pk", "course_id"), pk=pk)
     enrollment = (
         Enrollment.objects.select_related("user", "course__live_version")

@@ -100,7 +100,7 @@ def enroll(user: User, course: Course, *, source: str, at: datetime | None = Non
     starts, ends = access_window(course, at)
     try:
         with transaction.atomic():
-            return Enrollment.objects.create(
+            created = Enrollment.objects.create(
                 user=user,
                 course=course,
                 source=source,
@@ -110,6 +110,8 @@ def enroll(user: User, course: Course, *, source: str, at: datetime | None = Non
             )
     except IntegrityError:  # a second tab enrolled at the same moment
         return Enrollment.objects.get(user=user, course=course)
+    transaction.on_commit(lambda: hooks.enrollment_created(created.pk))
+    return created
 
 
 @transaction.atomic
@@ -219,6 +221,27 @@ def change_access(
     )
     enrollment.access_starts_at, enrollment.access_ends_at = starts_at, ends_at
     enrollment.save(update_fields=["access_starts_at", "access_ends_at"])
+    return change
+
+
+@transaction.atomic
+def withdraw(
+    enrollment: Enrollment, *, by: User | None, reason: str, at: datetime | None = None
+) -> AccessChange:
+    """Take a person out of a course: access ends now (the record, progress and any
+    certificate stay, as for any closed window) and the enrolment owes nothing by a date."""
+    at = at or timezone.now()
+    starts, ends = (
+        Enrollment.objects.filter(pk=enrollment.pk)
+        .values_list("access_starts_at", "access_ends_at")
+        .get()
+    )
+    if starts is not None and starts > at:
+        starts = None  # never opened: the window is simply closed
+    if ends is None or ends > at:
+        ends = at  # a window that closed earlier stays as it was
+    change = change_access(enrollment, starts_at=starts, ends_at=ends, by=by, reason=reason)
+    clear_due(enrollment)
     return change
 
 
@@ -398,6 +421,9 @@ def _save_progress(
         progress.status = LessonProgress.Status.IN_PROGRESS
     progress.last_report_at = at
     progress.save()
+    if newly_complete:
+        progress_id = progress.pk
+        transaction.on_commit(lambda: hooks.lesson_completed(progress_id))
     updates: dict[str, Any] = {"last_lesson_id": progress.lesson_id, "last_activity_at": at}
     if newly_complete:
         updates.update(_course_progress(enrollment, at))

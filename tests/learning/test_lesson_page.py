@@ -170,3 +170,17 @@ def test_the_course_page_estimates_the_time_left(cast, course_with_video):
     assert "About 6 minutes left" in client.get(f"/courses/{course.slug}/").content.decode()
     client.post(f"/learn/courses/{course.slug}/lessons/{page.pk}/complete/")
     assert "About 1 minute left" in client.get(f"/courses/{course.slug}/").content.decode()
+
+
+def test_it_refuses_a_heartbeat_without_a_session_with_401_and_records_nothing(
+    cast, course_with_video
+):
+    # An expired session must not be redirected to the sign-in page (which a player's
+    # fetch would follow and take for an answer): 401, and the report stays queued.
+    from django.test import Client
+
+    _course, enrollment, _page, video = course_with_video
+    response = _beat(Client(), video, position="10", intervals="[[0, 10]]")
+    assert response.status_code == 401
+    assert "sign in" in response.json()["error"]
+    assert not LessonProgress.objects.filter(enrollment=enrollment, lesson=video).exists()

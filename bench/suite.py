@@ -1,0 +1,921 @@
+"""The benchmark suite: one command, a generated data set, load from a separate process
+against the production server, a baseline in the same run, a JSON and Markdown report.
+
+    .venv/bin/python bench/suite.py --size small            # SQLite in a throw-away folder
+    DATABASE_URL=postgres://… .venv/bin/python bench/suite.py --size medium
+
+1. A throw-away data folder (and on PostgreSQL a throw-away database beside the one named
+   by ``DATABASE_URL``, dropped afterwards); ``lectio migrate``, ``collectstatic``, then the
+   data set of ``--size`` (``bench/dataset.py``) with signed-in sessions for the people
+   the driver plays.
+2. ``lectio serve`` (gunicorn; ``--workers``/``--threads`` or its defaults) started with
+   ``LECTIO_BENCH=1``: ``/bench/baseline`` answers without touching the database and every
+   response carries its SQL query count (``lectio/benchmarking.py``).
+3. This process drives it over HTTP from threads. At each ``--concurrency`` level: the
+   baseline alone, then each learner step alone (dashboard, course page, lesson page,
+   video heartbeat, quiz attempt = start → page → autosave → submit) for ``--seconds``
+   each — requests/s, p50/p95/p99, errors, queries, server CPU — then the learner's whole
+   walk mixed, once clean and once with ``--bad-share`` of bad requests (expired sessions,
+   forged heartbeats, stale CSRF tokens), which must all be refused with a 4xx. Then the
+   manager's team matrix (sequential) and the administrator's compliance CSV export (its
+   rows, time and the serving process's memory growth).
+4. ``bench/results/<database>-<size>-<time>.json`` and ``.md`` (git-ignored).
+
+Figures are also given as ratios to the baseline of the same level, which is what to
+compare across machines and runs.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+LECTIO = str(Path(sys.executable).parent / "lectio")
+RESULTS = ROOT / "bench" / "results"
+SESSION_COOKIE = "sessionid"
+TICKS = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+LEARNER_STEPS = ("dashboard", "course page", "lesson page", "heartbeat", "quiz attempt")
+QUIZ_PARTS = ("quiz start", "quiz page", "quiz autosave", "quiz submit")
+
+
+# HTTP ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    status: int
+    seconds: float
+    queries: int | None
+    location: str
+    body: bytes
+
+
+class Browser:
+    """One person's cookies and a kept-alive connection to the server."""
+
+    def __init__(self, port: int, session: str = "") -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {SESSION_COOKIE: session} if session else {}
+        self.connection: http.client.HTTPConnection | None = None
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        *,
+        stream: bool = False,
+        extra: dict[str, str] | None = None,
+    ) -> Answer:
+        from urllib.parse import urlencode
+
+        headers = {
+            **(extra or {}),
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Referer": f"http://127.0.0.1:{self.port}/",
+        }
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            started = time.perf_counter()
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                if stream:  # counted, not kept: exports are large
+                    size = 0
+                    while chunk := response.read(65536):
+                        size += len(chunk)
+                    data = str(size).encode()
+                else:
+                    data = response.read()
+            except (http.client.RemoteDisconnected, ConnectionError, http.client.BadStatusLine):
+                # The server closed a kept-alive connection (or a worker restarted): retry
+                # once on a fresh one, as a browser would.
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            elapsed = time.perf_counter() - started
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+            if response.getheader("Connection", "").lower() == "close":
+                self.close()
+            queries = response.getheader("X-Lectio-Queries")
+            return Answer(
+                response.status,
+                elapsed,
+                int(queries) if queries is not None else None,
+                response.getheader("Location", ""),
+                data,
+            )
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    @property
+    def token(self) -> str:
+        return self.cookies.get("csrftoken", "")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# The server's processes ------------------------------------------------------------------
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (gunicorn's master and its workers)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                queue.extend(int(child) for child in task.read_text().split())
+            except OSError:
+                continue
+    return found
+
+
+def rss(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except (OSError, IndexError):
+        return 0
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+class Sampler:
+    """Samples the server processes' resident memory every 50 ms while a phase runs."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_total = 0
+        self.peak: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "Sampler":
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(0.05)
+
+    def sample(self) -> dict[int, int]:
+        sizes = {pid: rss(pid) for pid in process_tree(self.pid)}
+        self.peak_total = max(self.peak_total, sum(sizes.values()))
+        for pid, size in sizes.items():
+            self.peak[pid] = max(self.peak.get(pid, 0), size)
+        return sizes
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+# Measuring -------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+@dataclass
+class Tally:
+    times: list[float] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    queries: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, answer: Answer, ok: Callable[[Answer], bool], label: str) -> None:
+        self.times.append(answer.seconds)
+        key = str(answer.status)
+        self.statuses[key] = self.statuses.get(key, 0) + 1
+        if answer.queries is not None:
+            self.queries.append(answer.queries)
+        if not ok(answer):
+            self.errors.append(f"{label}: HTTP {answer.status} {answer.body[:120]!r}")
+
+    def fail(self, label: str, error: Exception) -> None:
+        self.errors.append(f"{label}: {type(error).__name__}: {error}")
+
+    def summary(self, wall: float) -> dict[str, Any]:
+        return {
+            "requests": len(self.times),
+            "requests_per_second": round(len(self.times) / wall, 1) if wall else 0.0,
+            "p50_ms": round(percentile(self.times, 0.50) * 1000, 1),
+            "p95_ms": round(percentile(self.times, 0.95) * 1000, 1),
+            "p99_ms": round(percentile(self.times, 0.99) * 1000, 1),
+            "errors": len(self.errors),
+            "error_samples": self.errors[:5],
+            "statuses": dict(sorted(self.statuses.items())),
+            "queries_median": statistics.median(self.queries) if self.queries else None,
+            "queries_max": max(self.queries) if self.queries else None,
+        }
+
+
+class Phase:
+    """Threads that repeat one action until time is up, tallying every answer by name."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.tallies: dict[str, Tally] = {}
+        self.lock = threading.Lock()
+
+    def record(self, name: str, answer: Answer, ok: Callable[[Answer], bool]) -> None:
+        with self.lock:
+            self.tallies.setdefault(name, Tally()).add(answer, ok, name)
+
+    def failed(self, name: str, error: Exception) -> None:
+        with self.lock:
+            self.tallies.setdefault(name, Tally()).fail(name, error)
+
+    def run(
+        self, concurrency: int, seconds: float, action: Callable[[int, "Phase"], None]
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + seconds
+        pids = process_tree(self.server_pid)
+        cpu_before, own_before = cpu_seconds(pids), sum(os.times()[:2])
+
+        def loop(index: int) -> None:
+            while time.monotonic() < deadline:
+                try:
+                    action(index, self)
+                except Exception as error:  # a failed request is a result to report
+                    self.failed("driver", error)
+
+        began = time.monotonic()
+        threads = [threading.Thread(target=loop, args=(i,)) for i in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.monotonic() - began
+        used = cpu_seconds(process_tree(self.server_pid)) - cpu_before
+        return {
+            "concurrency": concurrency,
+            "seconds": round(wall, 2),
+            "server_cpu_seconds": round(used, 2),
+            "server_cpu_cores": round(used / wall, 2),
+            "driver_cpu_cores": round((sum(os.times()[:2]) - own_before) / wall, 2),
+            "steps": {name: tally.summary(wall) for name, tally in self.tallies.items()},
+        }
+
+
+def ok_status(*statuses: int) -> Callable[[Answer], bool]:
+    return lambda answer: answer.status in statuses
+
+
+OK = ok_status(200)
+REFUSED = lambda answer: 400 <= answer.status < 500  # noqa: E731 - a bad request's right answer
+
+
+# The learner's steps ---------------------------------------------------------------------
+
+
+class People:
+    """The walkers of the data set, each with a browser per driver thread."""
+
+    def __init__(self, port: int, data: dict[str, Any], concurrency: int) -> None:
+        self.port = port
+        self.learners = data["learners"]
+        self.browsers: dict[tuple[int, int], Browser] = {}
+        self.seq: dict[int, int] = {}
+        self.concurrency = concurrency
+
+    def learner(self, index: int) -> tuple[dict[str, Any], Browser]:
+        """Thread ``index``'s learner (threads share learners only when there are fewer
+        learners than threads)."""
+        n = index % len(self.learners)
+        key = (index, n)
+        if key not in self.browsers:
+            browser = Browser(self.port, self.learners[n]["session"])
+            self.browsers[key] = browser
+        return self.learners[n], self.browsers[key]
+
+    def anonymous(self, index: int) -> Browser:
+        key = (index, -1)
+        if key not in self.browsers:
+            self.browsers[key] = Browser(self.port)
+        return self.browsers[key]
+
+    def close(self) -> None:
+        for browser in self.browsers.values():
+            browser.close()
+
+
+def ensure_token(person: dict[str, Any], browser: Browser, phase: Phase | None = None) -> None:
+    if not browser.token:
+        answer = browser.request(
+            "GET", f"/learn/courses/{person['slug']}/lessons/{person['video']}/"
+        )
+        if phase is not None:
+            phase.record("lesson page", answer, OK)
+
+
+def heartbeat(
+    people: People, index: int, person: dict[str, Any], browser: Browser
+) -> tuple[str, dict[str, str]]:
+    seq = people.seq.get(index, 0) + 1
+    people.seq[index] = seq
+    position = (seq * 10) % 590
+    form = {
+        "csrfmiddlewaretoken": browser.token,
+        "client": f"bench-{index}",
+        "seq": str(seq),
+        "position": str(position),
+        "intervals": json.dumps([[position, position + 10]]),
+        "active_seconds": "10",
+    }
+    return f"/learn/lessons/{person['video']}/progress/", form
+
+
+def step(name: str, people: People, index: int, phase: Phase) -> None:
+    person, browser = people.learner(index)
+    slug = person["slug"]
+    if name == "baseline":
+        # No cookies: the smallest request the stack serves (with the session cookie the
+        # middleware would load the session and the person: two queries).
+        anonymous = people.anonymous(index)
+        phase.record("baseline", anonymous.request("GET", "/bench/baseline"), OK)
+    elif name == "dashboard":
+        phase.record(name, browser.request("GET", "/learn/"), OK)
+    elif name == "course page":
+        phase.record(name, browser.request("GET", f"/courses/{slug}/"), OK)
+    elif name == "lesson page":
+        answer = browser.request("GET", f"/learn/courses/{slug}/lessons/{person['video']}/")
+        phase.record(name, answer, OK)
+    elif name == "heartbeat":
+        ensure_token(person, browser)
+        path, form = heartbeat(people, index, person, browser)
+        phase.record(name, browser.request("POST", path, form), OK)
+    elif name == "quiz attempt":
+        ensure_token(person, browser)
+        started = time.perf_counter()
+        token = {"csrfmiddlewaretoken": browser.token}
+        answer = browser.request("POST", f"/assessments/quiz/{slug}/{person['quiz']}/", token)
+        phase.record("quiz start", answer, ok_status(302))
+        if answer.status != 302:
+            return
+        attempt = urlsplit(answer.location).path
+        phase.record("quiz page", browser.request("GET", attempt), OK)
+        form = dict(token)
+        for slot in range(1, 6):
+            form[f"s{slot}-shown"] = "1"
+            form[f"s{slot}-choice"] = random.choice(("c1", "c2"))  # noqa: S311
+        save = browser.request("POST", f"{attempt}save/", form, extra={"HX-Request": "true"})
+        phase.record("quiz autosave", save, OK)
+        done = browser.request("POST", f"{attempt}submit/", token)
+        phase.record("quiz submit", done, ok_status(302))
+        # The whole attempt (four requests) as one: its rate is attempts/s.
+        whole = Answer(done.status, time.perf_counter() - started, None, "", b"")
+        phase.record("quiz attempt", whole, ok_status(302))
+    else:
+        raise ValueError(name)
+
+
+BAD = ("bad: expired session", "bad: forged heartbeat", "bad: stale CSRF token")
+
+
+def bad_request(kind: str, people: People, index: int, phase: Phase) -> None:
+    """A request the server must refuse with a 4xx and that must change nothing."""
+    person, browser = people.learner(index)
+    ensure_token(person, browser)
+    path, form = heartbeat(people, index, person, browser)
+    if kind == BAD[0]:
+        # A session the server no longer knows (expired, or signed out elsewhere).
+        stranger = Browser(people.port, "expired" + "x" * 25)
+        stranger.cookies["csrftoken"] = browser.token
+        answer = stranger.request("POST", path, form)
+        stranger.close()
+    elif kind == BAD[1]:
+        # A heartbeat for a lesson of a course the learner is not enrolled in.
+        forged = f"/learn/lessons/{person['foreign_lesson']}/progress/"
+        answer = browser.request("POST", forged, form)
+    else:
+        # A token from an earlier cookie (rotated at sign-in): CSRF refuses it.
+        form["csrfmiddlewaretoken"] = "A" * 32
+        answer = browser.request("POST", path, form)
+    phase.record(kind, answer, REFUSED)
+
+
+def walk(people: People, index: int, phase: Phase, *, bad_share: float) -> None:
+    """The learner's journey: dashboard → course → lesson → 3 heartbeats → quiz."""
+    for name in ("dashboard", "course page", "lesson page", "heartbeat", "heartbeat", "heartbeat"):
+        if bad_share and random.random() < bad_share:  # noqa: S311
+            bad_request(random.choice(BAD), people, index, phase)  # noqa: S311
+        step(name, people, index, phase)
+    step("quiz attempt", people, index, phase)
+
+
+# Suite -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def throwaway(database: str, keep: bool = False) -> Iterator[dict[str, str]]:
+    """The environment of a fresh data folder (and PostgreSQL database); with ``keep``
+    both stay (for bench/explain.py) and their names are printed."""
+    with tempfile.TemporaryDirectory(prefix="lectio-suite-") as temporary:
+        data = tempfile.mkdtemp(prefix="lectio-suite-kept-") if keep else temporary
+        env = {
+            **os.environ,
+            "LECTIO_DATA_DIR": data,
+            "LECTIO_BENCH": "1",
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "lectio.settings",
+        }
+        env.pop("DATABASE_URL", None)
+        if database != "postgresql":
+            yield env
+            if keep:
+                print(f"Kept: LECTIO_DATA_DIR={data}")
+            return
+        import psycopg
+
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith(("postgres://", "postgresql://")):
+            raise SystemExit("--database postgresql needs DATABASE_URL=postgres://…")
+        parts = urlsplit(url)
+        name = f"{parts.path.lstrip('/') or 'lectio'}_suite_{os.getpid()}"
+        admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as server:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            server.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+        try:
+            yield env
+        finally:
+            if keep:
+                print(f"Kept: LECTIO_DATA_DIR={data} DATABASE_URL={env['DATABASE_URL']}")
+            else:
+                with psycopg.connect(admin, autocommit=True) as server:
+                    server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def generate_in_child(args: argparse.Namespace) -> None:
+    """``--generate FILE``: build the data set in this (child) process, write the walkers."""
+    from dataclasses import asdict
+
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
+    django.setup()
+    import dataset  # bench/dataset.py
+
+    made = dataset.generate(args.size, walkers=args.walkers, people=args.people)
+    Path(args.generate).write_text(json.dumps(asdict(made)))
+
+
+@contextmanager
+def server(env: dict[str, str], args: argparse.Namespace, log: Path) -> Iterator[tuple[int, int]]:
+    port = free_port()
+    command = [LECTIO, "serve", "--port", str(port)]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=output)  # noqa: S603
+        try:
+            for _ in range(300):
+                try:
+                    probe = Browser(port)
+                    if probe.request("GET", "/bench/baseline").status == 200:
+                        probe.close()
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise RuntimeError(f"the server did not start: {log.read_text()[-2000:]}")
+            yield port, process.pid
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@contextmanager
+def prepared(
+    args: argparse.Namespace, levels: list[int]
+) -> Iterator[tuple[dict[str, str], dict[str, Any]]]:
+    """The server's environment and the data set: generated, or with ``--reuse`` one kept
+    by an earlier ``--keep`` run (for tuning runs that change only settings)."""
+    if args.reuse:
+        data = json.loads((args.reuse / "bench-data.json").read_text())
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update(LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="lectio.settings")
+        env.update(data.pop("env"))
+        args.database = "postgresql" if "DATABASE_URL" in env else "sqlite"
+        yield env, data
+        return
+    with throwaway(args.database, args.keep) as env:
+        started = time.perf_counter()
+        quiet = {"env": env, "check": True, "capture_output": True}
+        subprocess.run([LECTIO, "migrate", "--noinput"], **quiet)  # type: ignore[call-overload]  # noqa: S603
+        subprocess.run([LECTIO, "collectstatic", "--noinput"], **quiet)  # type: ignore[call-overload]  # noqa: S603
+        out = Path(env["LECTIO_DATA_DIR"]) / "bench-data.json"
+        # A kept data set serves later runs at any level: sessions for 128 people at least
+        # (with fewer, threads share a person, whose quiz attempts then conflict).
+        walkers = args.walkers or max(*levels, 128 if args.keep else 1)
+        generate = [sys.executable, __file__, "--generate", str(out), "--size", args.size]
+        generate += ["--walkers", str(walkers)]
+        if args.people:
+            generate += ["--people", str(args.people)]
+        subprocess.run(generate, **quiet)  # type: ignore[call-overload]  # noqa: S603
+        data = json.loads(out.read_text())
+        data["setup_seconds"] = round(time.perf_counter() - started, 1)
+        kept = {k: env[k] for k in ("LECTIO_DATA_DIR", "DATABASE_URL") if k in env}
+        out.write_text(json.dumps({**data, "env": {**kept, "LECTIO_BENCH": "1"}}))
+        yield env, data
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    levels = [int(level) for level in args.concurrency.split(",")]
+    results: dict[str, Any] = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": args.database,
+        "size": args.size,
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "settings": {
+            "workers": args.workers or os.environ.get("WEB_WORKERS", "default"),
+            "threads": args.threads or os.environ.get("WEB_THREADS", "default"),
+            "seconds_per_phase": args.seconds,
+            "bad_share": args.bad_share,
+            **{k: os.environ[k] for k in ("SESSION_ENGINE", "REDIS_URL") if k in os.environ},
+        },
+    }
+    with prepared(args, levels) as (env, data), tempfile.TemporaryDirectory() as scratch:
+        results["database"] = args.database  # --reuse tells it from the kept data set
+        results["data"] = {
+            k: v for k, v in data.items() if k not in {"learners", "managers", "administrators"}
+        }
+        results["data"]["setup_seconds"] = data["setup_seconds"]
+        log = Path(scratch) / "server.log"
+        with server(env, args, log) as (port, pid):
+            sampler = Sampler(pid).start()
+            results["levels"] = [measure_level(port, pid, data, level, args) for level in levels]
+            if "reports" in args.steps:
+                results["team_matrix"] = team_matrix(port, pid, data, args)
+                results["compliance_export"] = export(port, pid, data)
+            sampler.stop()
+            results["server"] = {
+                "processes": len(sampler.peak),
+                "peak_rss_mib_total": round(sampler.peak_total / 2**20, 1),
+                "peak_rss_mib_per_process": sorted(
+                    (round(v / 2**20, 1) for v in sampler.peak.values()), reverse=True
+                ),
+            }
+        server_errors = [
+            line for line in log.read_text(errors="replace").splitlines() if "Error" in line
+        ]
+        results["server"]["log_errors"] = server_errors[:20]
+    results["targets"] = targets(results)
+    return results
+
+
+def measure_level(
+    port: int, pid: int, data: dict[str, Any], level: int, args: argparse.Namespace
+) -> dict[str, Any]:
+    people = People(port, data, level)
+    # Every thread's browser gets its CSRF cookie (and the server its imports) untimed.
+    warm = Phase(pid)
+    for index in range(level):
+        person, browser = people.learner(index)
+        ensure_token(person, browser, warm)
+    phases: dict[str, Any] = {}
+    for name in ("baseline", *(n for n in LEARNER_STEPS if n in args.steps)):
+        phase = Phase(pid)
+        phases[name] = phase.run(level, args.seconds, partial(step, name, people))
+    base = phases["baseline"]["steps"]["baseline"]
+    walks = {}
+    for label, share in (("walk", 0.0), ("walk with bad requests", args.bad_share)):
+        if "walk" not in args.steps:
+            break
+        phase = Phase(pid)
+        walks[label] = phase.run(level, args.seconds, partial(walk, people, bad_share=share))
+    people.close()
+    steps: dict[str, Any] = {}
+    base_cpu = cpu_per_request(phases["baseline"])
+    for name, phase_result in phases.items():
+        cpu = cpu_per_request(phase_result)
+        for sub, summary in phase_result["steps"].items():
+            if sub == "driver" or (name == "quiz attempt" and sub == "lesson page"):
+                continue
+            if sub == "quiz attempt":
+                # Four requests each: compare the requests it makes per second.
+                summary["requests_per_second"] = round(summary["requests_per_second"] * 4, 1)
+                summary["requests"] *= 4
+            summary["vs_baseline_rps"] = round(
+                summary["requests_per_second"] / base["requests_per_second"], 3
+            )
+            summary["vs_baseline_p50"] = (
+                round(summary["p50_ms"] / base["p50_ms"], 1) if base["p50_ms"] else None
+            )
+            summary["server_cpu_cores"] = phase_result["server_cpu_cores"]
+            # The server's CPU time per request of the phase: what a request costs, which
+            # other work on the machine changes far less than requests/s.
+            summary["server_cpu_ms"] = cpu
+            summary["vs_baseline_cpu"] = round(cpu / base_cpu, 1) if base_cpu else None
+            steps[sub] = summary
+        for error in phase_result["steps"].get("driver", Tally().summary(1))["error_samples"]:
+            steps.setdefault("driver errors", []).append(error)
+    return {
+        "concurrency": level,
+        "baseline_rps": base["requests_per_second"],
+        "steps": steps,
+        "walks": walks,
+    }
+
+
+def cpu_per_request(phase: dict[str, Any]) -> float:
+    """Milliseconds of server CPU per request in a phase (the quiz's four count as four)."""
+    requests = sum(
+        s["requests"]
+        for name, s in phase["steps"].items()
+        if name not in {"driver", "quiz attempt"}
+    )
+    return round(phase["server_cpu_seconds"] * 1000 / requests, 2) if requests else 0.0
+
+
+def team_matrix(
+    port: int, pid: int, data: dict[str, Any], args: argparse.Namespace
+) -> dict[str, Any]:
+    manager = Browser(port, data["managers"][0]["session"])
+    manager.request("GET", "/assignments/team/")  # warm: the column choice is cached
+    phase = Phase(pid)
+    for _ in range(args.matrix_runs):
+        phase.record("team matrix", manager.request("GET", "/assignments/team/"), OK)
+    manager.close()
+    summary = phase.tallies["team matrix"].summary(1)
+    summary["team"] = data["team"]
+    summary.pop("requests_per_second")
+    return summary
+
+
+def export(port: int, pid: int, data: dict[str, Any]) -> dict[str, Any]:
+    """The whole organisation's compliance CSV, twice; memory of the serving processes
+    sampled every 50 ms against what they held just before."""
+    admin = Browser(port, data["administrators"][0]["session"])
+    runs = []
+    for _ in range(2):
+        sampler = Sampler(pid)
+        before = sampler.sample()
+        sampler.start()
+        answer = admin.request("GET", "/reports/compliance.csv", stream=True)
+        sampler.stop()
+        growth = max((sampler.peak.get(p, 0) - size for p, size in before.items()), default=0)
+        size = int(answer.body or 0)
+        runs.append(
+            {
+                "status": answer.status,
+                "seconds": round(answer.seconds, 2),
+                "bytes": size,
+                "queries_before_first_byte": answer.queries,
+                "memory_growth_mib": round(growth / 2**20, 1),
+            }
+        )
+    admin.close()
+    return {"rows": data["obligations"], "runs": runs}
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 8's targets at concurrency 32 (or the level nearest it), met or missed."""
+    levels = results.get("levels") or []
+    if not levels:
+        return []
+    level = min(levels, key=lambda lv: abs(lv["concurrency"] - 32))
+    found: list[dict[str, Any]] = []
+    for name in ("dashboard", "course page", "lesson page", "quiz attempt"):
+        s = level["steps"].get(name)
+        if s:
+            found.append(
+                {
+                    "target": f"{name}: ≥ 25% of baseline requests/s",
+                    "value": s["vs_baseline_rps"],
+                    "met": s["vs_baseline_rps"] >= 0.25,
+                }
+            )
+    for name in ("dashboard", "course page", "lesson page", *QUIZ_PARTS):
+        s = level["steps"].get(name)
+        if s:
+            found.append(
+                {"target": f"{name}: p95 < 150 ms", "value": s["p95_ms"], "met": s["p95_ms"] < 150}
+            )
+    s = level["steps"].get("heartbeat")
+    if s:
+        found.append(
+            {
+                "target": "heartbeat: ≥ 50% of baseline requests/s",
+                "value": s["vs_baseline_rps"],
+                "met": s["vs_baseline_rps"] >= 0.5,
+            }
+        )
+        found.append(
+            {"target": "heartbeat: p95 < 150 ms", "value": s["p95_ms"], "met": s["p95_ms"] < 150}
+        )
+    errors = sum(
+        s["errors"]
+        for name, s in level["steps"].items()
+        if isinstance(s, dict) and not name.startswith("bad")
+    )
+    found.append({"target": "zero errors on learner steps", "value": errors, "met": errors == 0})
+    bad = [s for w in level["walks"].values() for n, s in w["steps"].items() if n.startswith("bad")]
+    found.append(
+        {
+            "target": "bad requests: all 4xx, no 5xx",
+            "value": sum(b["errors"] for b in bad),
+            "met": all(b["errors"] == 0 for b in bad),
+        }
+    )
+    if "team_matrix" in results:
+        matrix = results["team_matrix"]
+        found.append(
+            {
+                "target": f"team matrix ({matrix['team']:,} people) < 1 s (p95)",
+                "value": matrix["p95_ms"],
+                "met": matrix["p95_ms"] < 1000,
+            }
+        )
+        growth = max(r["memory_growth_mib"] for r in results["compliance_export"]["runs"])
+        rows = results["compliance_export"]["rows"]
+        found.append(
+            {
+                "target": f"compliance export ({rows:,} rows): memory growth < 50 MB",
+                "value": growth,
+                "met": growth * 1.048576 < 50,
+            }
+        )
+    for t in found:
+        t["at_concurrency"] = level["concurrency"]
+    return found
+
+
+def row(*cells: object) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    d, conf = results["data"], results["settings"]
+    lines = [
+        f"# Bench suite: {results['database']}, {results['size']} ({results['started']})",
+        "",
+        f"{d['people']:,} people, {d['courses']} courses, {d['enrolments']:,} enrolments, "
+        f"{d['progress_rows']:,} lesson-progress rows, {d['obligations']:,} obligations; "
+        f"xAPI statements: {d['statements']}. Set up in {d['setup_seconds']} s. "
+        f"{results['cpus']} CPUs, load average before {results['load_average'][0]:.1f}; "
+        f"server workers {conf['workers']}, threads {conf['threads']}.",
+        "",
+    ]
+    for level in results["levels"]:
+        lines += [
+            f"## Concurrency {level['concurrency']} "
+            f"(baseline {level['baseline_rps']} requests/s)",
+            "",
+            row("step", "requests/s", "vs baseline", "p50 ms", "p95 ms", "p99 ms", "errors",
+                "queries", "server CPU", "CPU ms/request", "CPU vs baseline"),
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]  # fmt: skip
+        for name, s in level["steps"].items():
+            if isinstance(s, dict):
+                lines.append(
+                    row(name, s["requests_per_second"], s["vs_baseline_rps"], s["p50_ms"],
+                        s["p95_ms"], s["p99_ms"], s["errors"], s["queries_max"],
+                        s["server_cpu_cores"], s["server_cpu_ms"], s["vs_baseline_cpu"])
+                )  # fmt: skip
+        for label, w in level["walks"].items():
+            total = sum(s["requests"] for s in w["steps"].values())
+            lines += [
+                "",
+                f"**{label}**: {round(total / w['seconds'], 1)} requests/s, "
+                f"server CPU {w['server_cpu_cores']} cores",
+                "",
+                row("step", "requests", "p50 ms", "p95 ms", "errors", "statuses"),
+                "|---|---:|---:|---:|---:|---|",
+            ]
+            for name, s in w["steps"].items():
+                statuses = ", ".join(f"{k}: {v}" for k, v in s["statuses"].items())
+                lines.append(
+                    row(name, s["requests"], s["p50_ms"], s["p95_ms"], s["errors"], statuses)
+                )
+        lines.append("")
+    m = results.get("team_matrix")
+    if m is None:
+        return "\n".join(lines) + "\n"
+    lines += [
+        "## Manager and administrator",
+        "",
+        f"- Team matrix, {m['team']:,} people: p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, "
+        f"{m['queries_max']} queries, {m['errors']} errors.",
+    ]
+    rows = results["compliance_export"]["rows"]
+    for run in results["compliance_export"]["runs"]:
+        lines.append(
+            f"- Compliance CSV, {rows:,} rows: HTTP {run['status']}, {run['seconds']} s, "
+            f"{run['bytes']:,} bytes, memory growth {run['memory_growth_mib']} MiB."
+        )
+    s = results["server"]
+    lines += [
+        f"- Server: {s['processes']} processes, peak RSS {s['peak_rss_mib_total']} MiB in all "
+        f"({', '.join(map(str, s['peak_rss_mib_per_process']))}).",
+        "",
+        "## Targets",
+        "",
+        "| target | value | met |",
+        "|---|---:|---|",
+    ]
+    for t in results["targets"]:
+        met = "yes" if t["met"] else "**no**"
+        lines.append(row(f"{t['target']} (c={t['at_concurrency']})", t["value"], met))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Lectio's benchmark suite.")
+    parser.add_argument("--size", choices=("tiny", "small", "medium"), default="small")
+    parser.add_argument("--people", type=int, help="override the size's head count")
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="postgresql"
+        if os.environ.get("DATABASE_URL", "").startswith("postgres")
+        else "sqlite",
+    )
+    parser.add_argument("--concurrency", default="8,32,128", help="levels, comma-separated")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per phase")
+    parser.add_argument("--bad-share", type=float, default=0.1)
+    parser.add_argument("--walkers", type=int, help="driven learners (default: the top level)")
+    parser.add_argument("--workers", type=int, help="lectio serve --workers")
+    parser.add_argument("--threads", type=int, help="lectio serve --threads")
+    parser.add_argument("--matrix-runs", type=int, default=5)
+    parser.add_argument(
+        "--steps",
+        default=",".join((*LEARNER_STEPS, "walk", "reports")),
+        help="what to measure besides the baseline (for tuning runs), comma-separated",
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--keep", action="store_true", help="keep the data set afterwards")
+    parser.add_argument("--reuse", type=Path, help="the data folder of a --keep run")
+    parser.add_argument("--generate", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    args.steps = set(args.steps.split(","))
+    if args.generate:
+        generate_in_child(args)
+        return
+    results = run(args)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = f"{args.database}-{args.size}-{results['started'].replace(':', '')}"
+    (args.out / f"{stem}.json").write_text(json.dumps(results, indent=2))
+    (args.out / f"{stem}.md").write_text(markdown(results))
+    print(markdown(results))
+    print(f"Written: {args.out / stem}.json and .md")
+
+
+if __name__ == "__main__":
+    main()
