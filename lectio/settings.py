@@ -244,6 +244,7 @@ LECTIO_PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
     },
     "api.webhooks": {"task": "lectio.api.tasks.send_due_webhooks", "every": 60},
     "api.idempotency": {"task": "lectio.api.tasks.prune_idempotency_records", "every": 3600},
+    "xapi.forward": {"task": "lectio.xapi.tasks.forward_statements", "every": 60},
 }
 
 AUTH_USER_MODEL = "accounts.User"

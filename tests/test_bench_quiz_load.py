@@ -36,5 +36,6 @@ def test_the_quiz_load_benchmark_runs_without_errors_and_bounded_queries(tmp_pat
     }
     assert steps["autosave"]["requests"] == 6 * 3
     for name, step in steps.items():
-        assert 1 <= step["max_queries"] <= 40, (name, step)
+        # 40, plus the xAPI statements of the step (a launch on a cold store: 12).
+        assert 1 <= step["max_queries"] <= 40 + 12, (name, step)
         assert step["p50_ms"] > 0, name

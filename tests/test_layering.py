@@ -10,7 +10,7 @@ ALLOWED = {
     "accounts": set(),
     "catalog": {"accounts"},
     "assets": {"accounts", "catalog"},
-    "learning": {"accounts", "catalog", "assets"},
+    "learning": {"accounts", "catalog", "assets", "xapi"},
     "assessments": {"accounts", "catalog", "assets", "learning"},
     "notifications": {"accounts"},
     "certificates": {"accounts", "catalog", "assets", "learning"},

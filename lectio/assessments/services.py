@@ -481,8 +481,34 @@ def submit_attempt(attempt: Attempt, *, at: datetime | None = None, auto: bool =
     locked.save(
         update_fields=["submitted_at", "auto_submitted", "score", "needs_grading", "passed"]
     )
+    _record_answers(locked, answers, at)
     _record_result(locked, at)
     return locked
+
+
+def _record_answers(attempt: Attempt, answers: list[Answer], at: datetime) -> None:
+    """Each answer of the submitted attempt becomes an xAPI ``answered`` statement, through
+    the one write path (assessments knows nothing of xAPI)."""
+    if Attempt.enrollment.is_cached(attempt) and Enrollment.course.is_cached(attempt.enrollment):
+        enrollment = attempt.enrollment  # the caller's, with its course: no reload
+    else:
+        enrollment = Enrollment.objects.select_related("user", "course__live_version").get(
+            pk=attempt.enrollment_id
+        )
+    learning.record_answers(
+        enrollment,
+        attempt.lesson_id,
+        attempt=attempt.number,
+        answers=[
+            learning.QuizAnswer(
+                question=str(answer.version.question_id),
+                response=json.dumps(answer.response or {}, sort_keys=True),
+                fraction=answer.fraction,
+            )
+            for answer in sorted(answers, key=lambda a: a.slot)
+        ],
+        at=at,
+    )
 
 
 def _record_result(attempt: Attempt, at: datetime) -> None:

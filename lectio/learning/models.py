@@ -1,5 +1,6 @@
 """Enrolments with their access windows, and each learner's progress in each lesson."""
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +49,8 @@ class Enrollment(models.Model):
     # Recertification starts the course again: cycle 2, 3… (earlier ones are kept as
     # CourseCompletion and ArchivedLessonProgress rows).
     cycle = models.PositiveSmallIntegerField(default=1)
+    # The xAPI registration of the platform's statements about this enrolment.
+    registration = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     objects = EnrollmentQuerySet.as_manager()
 

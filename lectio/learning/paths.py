@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from lectio.accounts.models import User
 from lectio.catalog.models import Course, LearningPath
 from lectio.catalog.paths import path_course_ids, required_course_ids
-from lectio.learning import hooks, tasks
+from lectio.learning import hooks, statements, tasks
 from lectio.learning.models import Enrollment, PathEnrollment
 from lectio.learning.services import enroll
 
@@ -90,6 +90,7 @@ def refresh(path_enrollment: PathEnrollment, *, at: datetime | None = None) -> P
     if needed and counted == needed:
         fields["completed_at"] = at
         path_enrollment_id = locked.pk
+        statements.record([statements.path_completed(locked.user, outline, at)])
         transaction.on_commit(lambda: hooks.path_completed(path_enrollment_id))
     PathEnrollment.objects.filter(pk=locked.pk).update(**fields)
     for name, value in fields.items():

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from lectio.accounts.models import User
 from lectio.catalog.models import Course, CourseVersion
 from lectio.catalog.services import localize
-from lectio.learning import hooks, intervals
+from lectio.learning import hooks, intervals, statements
 from lectio.learning.availability import lesson_states
 from lectio.learning.models import (
     AccessChange,
@@ -310,6 +310,10 @@ def open_lesson(
     Enrollment.objects.filter(pk=enrollment.pk).update(
         last_lesson_id=lesson_id, last_activity_at=at
     )
+    lesson = published_lesson(enrollment.course, lesson_id)
+    if lesson is not None and enrollment.course.live_version is not None:
+        outline = outline_of(enrollment.course.live_version)
+        statements.record([statements.launched(enrollment, outline, lesson, at)])
     _announce_start(enrollment)
     return progress
 
@@ -335,13 +339,37 @@ def record_progress(
     if report.seq <= int(progress.sequence.get(report.client, 0)):
         return progress  # already applied
     elapsed = max(0.0, (at - progress.last_report_at).total_seconds())
-    progress.active_seconds += int(min(max(0.0, report.active_seconds), elapsed + SLACK_SECONDS))
+    before = _moved(progress)
+    added = int(min(max(0.0, report.active_seconds), elapsed + SLACK_SECONDS))
+    progress.active_seconds += added
     percent, complete = _apply(progress, lesson, report, elapsed)
     progress.percent = max(progress.percent, percent)
     clients = {**progress.sequence, report.client: report.seq}
     progress.sequence = dict(list(clients.items())[-20:])
-    _save_progress(enrollment, progress, at, complete=complete)
+    events = []
+    if _moved(progress) != before:  # a report that moved nothing writes no statement
+        assert enrollment.course.live_version is not None
+        events.append(
+            statements.progressed(
+                enrollment,
+                outline_of(enrollment.course.live_version),
+                lesson,
+                progress,
+                at,
+                client=report.client,
+                seq=report.seq,
+                played=report.intervals,
+                pages=report.pages,
+                active_seconds=added,
+            )
+        )
+    _save_progress(enrollment, progress, at, complete=complete, events=events)
     return progress
+
+
+def _moved(progress: LessonProgress) -> tuple[Any, ...]:
+    """What a progressed statement reports on: when none of it changes, none is written."""
+    return (progress.percent, progress.watched_seconds, len(progress.pages_seen))
 
 
 def _open_lesson_or_refuse(enrollment: Enrollment, lesson_id: int, at: datetime) -> dict[str, Any]:
@@ -364,12 +392,19 @@ def lesson_open_to(enrollment: Enrollment, lesson_id: int, at: datetime) -> dict
 
 
 def _save_progress(
-    enrollment: Enrollment, progress: LessonProgress, at: datetime, *, complete: bool
+    enrollment: Enrollment,
+    progress: LessonProgress,
+    at: datetime,
+    *,
+    complete: bool,
+    events: list[dict[str, Any]] | None = None,
 ) -> None:
     """The step every kind shares: store the (locked) progress row, completing it the first
     time ``complete`` is true, and update the enrolment's cached percent, its completion
     (whose hooks run after commit), its last lesson, and the first activity in the course
-    (announced after commit)."""
+    (announced after commit). The event's xAPI statements (``events``, plus the lesson's
+    and course's completion) are stored in the same transaction, in one batch."""
+    events = list(events or [])
     newly_complete = complete and progress.status != LessonProgress.Status.COMPLETED
     if newly_complete:
         progress.status, progress.completed_at, progress.percent = (
@@ -377,6 +412,11 @@ def _save_progress(
             at,
             100,
         )
+        version = enrollment.course.live_version
+        lesson = published_lesson(enrollment.course, progress.lesson_id)
+        if version is not None and lesson is not None:
+            outline = outline_of(version)
+            events.append(statements.lesson_completed(enrollment, outline, lesson, progress, at))
     elif progress.status == LessonProgress.Status.NOT_STARTED:
         progress.status = LessonProgress.Status.IN_PROGRESS
     progress.last_report_at = at
@@ -387,7 +427,11 @@ def _save_progress(
     updates: dict[str, Any] = {"last_lesson_id": progress.lesson_id, "last_activity_at": at}
     if newly_complete:
         updates.update(_course_progress(enrollment, at))
+        if "completed_at" in updates and enrollment.course.live_version is not None:
+            outline = outline_of(enrollment.course.live_version)
+            events.append(statements.course_completed(enrollment, outline, at))
     Enrollment.objects.filter(pk=enrollment.pk).update(**updates)
+    statements.record(events)
     _announce_start(enrollment)
 
 
@@ -461,8 +505,49 @@ def record_quiz_result(
     )
     if progress.status != LessonProgress.Status.COMPLETED:
         progress.percent = max(0, min(100, round(score)))
-    _save_progress(enrollment, progress, at, complete=passed)
+    assert enrollment.course.live_version is not None
+    outline = outline_of(enrollment.course.live_version)
+    verdict = statements.judged(enrollment, outline, lesson, at, passed=passed, score=score / 100)
+    _save_progress(enrollment, progress, at, complete=passed, events=[verdict])
     return progress
+
+
+@dataclass
+class QuizAnswer:
+    """One question of a submitted quiz attempt, for its ``answered`` statement:
+    the question's stable id, the response as text, the fraction of its marks (None:
+    waits for a person to grade it)."""
+
+    question: str
+    response: str
+    fraction: float | None
+
+
+def record_answers(
+    enrollment: Enrollment, lesson_id: int, *, attempt: int, answers: list[QuizAnswer], at: datetime
+) -> None:
+    """The assessments app reports a submitted attempt's answers: each becomes an
+    ``answered`` statement, in the caller's transaction (nothing when the lesson is no
+    longer in the published course)."""
+    lesson = published_lesson(enrollment.course, lesson_id)
+    if lesson is None or enrollment.course.live_version is None:
+        return
+    outline = outline_of(enrollment.course.live_version)
+    statements.record(
+        [
+            statements.answered(
+                enrollment,
+                outline,
+                lesson,
+                at,
+                attempt=attempt,
+                question=answer.question,
+                response=answer.response,
+                fraction=answer.fraction,
+            )
+            for answer in answers
+        ]
+    )
 
 
 def record_package_result(
@@ -488,11 +573,48 @@ def record_package_result(
         enrollment=enrollment, lesson_id=lesson_id, defaults={"opened_at": at, "last_report_at": at}
     )
     elapsed = max(0.0, (at - progress_row.last_report_at).total_seconds())
-    progress_row.active_seconds += int(min(max(0.0, active_seconds), elapsed + SLACK_SECONDS))
+    added = int(min(max(0.0, active_seconds), elapsed + SLACK_SECONDS))
+    progress_row.active_seconds += added
+    before = progress_row.percent
     if progress_row.status != LessonProgress.Status.COMPLETED:
         percent = round(max(0.0, min(1.0, progress)) * 100)
         progress_row.percent = max(progress_row.percent, min(percent, 99))
-    _save_progress(enrollment, progress_row, at, complete=completed and passed is not False)
+    assert enrollment.course.live_version is not None
+    outline = outline_of(enrollment.course.live_version)
+    events = []
+    if progress_row.percent != before:
+        events.append(
+            statements.progressed(
+                enrollment,
+                outline,
+                lesson,
+                progress_row,
+                at,
+                client="package",
+                seq=progress_row.percent,
+                played=[],
+                pages=[],
+                active_seconds=added,
+            )
+        )
+    if passed is not None:  # once per verb and cycle: the package commits its state often
+        statement_id = statements.derived_id(
+            enrollment, "passed" if passed else "failed", lesson["key"], enrollment.cycle
+        )
+        events.append(
+            statements.judged(
+                enrollment,
+                outline,
+                lesson,
+                at,
+                passed=passed,
+                score=score,
+                statement_id=statement_id,
+            )
+        )
+    _save_progress(
+        enrollment, progress_row, at, complete=completed and passed is not False, events=events
+    )
     return progress_row
 
 

@@ -1,4 +1,5 @@
-"""Administrators' pages for LRS clients: list, create (the secret is shown once), disable."""
+"""Administrators' pages for LRS clients (list, create: the secret is shown once, disable)
+and for forwarding to external LRSs (endpoints and their delivery log)."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -8,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from lectio.accounts.permissions import AuthenticatedRequest, requires
 from lectio.xapi import permissions, services
-from lectio.xapi.forms import ClientForm
-from lectio.xapi.models import LRSClient
+from lectio.xapi.forms import ClientForm, EndpointForm
+from lectio.xapi.models import Delivery, ForwardingEndpoint, LRSClient
 
 
 @requires(permissions.can_manage_lrs_clients)
@@ -36,3 +37,35 @@ def client_toggle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("“%(name)s” is disabled.") % {"name": client.name})
     return redirect("xapi:client_list")
+
+
+@requires(permissions.can_manage_lrs_clients)
+def forwarding(request: AuthenticatedRequest) -> HttpResponse:
+    """The external LRSs statements are forwarded to, and the latest deliveries."""
+    form = EndpointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        endpoint = form.save()
+        messages.success(
+            request, _("Statements will be forwarded to “%(name)s”.") % {"name": endpoint.name}
+        )
+        return redirect("xapi:forwarding")
+    context = {
+        "endpoints": ForwardingEndpoint.objects.all(),
+        "deliveries": Delivery.objects.select_related("endpoint")[:50],
+        "form": form,
+    }
+    return render(request, "xapi/forwarding.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@requires(permissions.can_manage_lrs_clients)
+def endpoint_toggle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    endpoint = get_object_or_404(ForwardingEndpoint, pk=pk)
+    endpoint.is_active = not endpoint.is_active
+    endpoint.next_attempt_at, endpoint.failures = None, 0  # enabled again: try at once
+    endpoint.save(update_fields=["is_active", "next_attempt_at", "failures"])
+    if endpoint.is_active:
+        messages.success(request, _("“%(name)s” is enabled.") % {"name": endpoint.name})
+    else:
+        messages.success(request, _("“%(name)s” is disabled.") % {"name": endpoint.name})
+    return redirect("xapi:forwarding")

@@ -1,7 +1,8 @@
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from lectio.xapi.models import SCOPES
+from lectio.xapi.models import SCOPES, ForwardingEndpoint
 
 
 class ClientForm(forms.Form):
@@ -13,3 +14,20 @@ class ClientForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("What the client may do; “all” allows everything."),
     )
+
+
+class EndpointForm(forms.ModelForm):  # type: ignore[type-arg]
+    url = forms.URLField(
+        label=_("Endpoint"),
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("The LRS's base address, such as https://lrs.example.com/xapi/."),
+    )
+    password = forms.CharField(
+        label=_("Secret (password)"), max_length=255, widget=forms.PasswordInput
+    )
+
+    class Meta:
+        model = ForwardingEndpoint
+        fields = ["name", "url", "username", "password", "version", "is_active"]

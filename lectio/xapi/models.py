@@ -193,3 +193,58 @@ class Document(models.Model):
 
 def new_uuid() -> str:
     return str(uuid.uuid4())
+
+
+class ForwardingEndpoint(models.Model):
+    """An external LRS the stored statements are forwarded to by the worker, in batches,
+    after a cursor (``stored``, ``seq``) of its own; failures back off exponentially.
+
+    The password is kept as given (HTTP Basic needs it in clear to send)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(
+        _("endpoint"), max_length=500, help_text=_("The LRS's base address, ending in /.")
+    )
+    username = models.CharField(_("key (user name)"), max_length=255)
+    password = models.CharField(_("secret (password)"), max_length=255)
+    version = models.CharField(
+        _("xAPI version"),
+        max_length=8,
+        choices=[("1.0.3", "1.0.3"), ("2.0.0", "2.0.0")],
+        default="1.0.3",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The last statement delivered, in stored order.
+    cursor_stored = models.DateTimeField(null=True, blank=True)
+    cursor_seq = models.BigIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)  # consecutive failed batches
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Delivery(models.Model):
+    """One batch sent (or tried) to an endpoint: the delivery log administrators see."""
+
+    endpoint = models.ForeignKey(
+        ForwardingEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    first_seq = models.BigIntegerField()
+    last_seq = models.BigIntegerField()
+    count = models.PositiveIntegerField(_("statements"))
+    ok = models.BooleanField(_("delivered"))
+    status_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["endpoint", "-at"], name="xapi_delivery_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id}: {self.count} ({'ok' if self.ok else 'failed'})"

@@ -111,9 +111,16 @@ def issue_temporary_credential(
 PLATFORM_KEY = "lectio-platform"
 
 
+_PLATFORM_CACHE = "xapi:platform-client"
+
+
 def platform_client() -> LRSClient:
     """The client the platform's own statements are stored with (its authority names
-    Lectio); it has no usable secret, so nothing outside can speak as it."""
+    Lectio); it has no usable secret, so nothing outside can speak as it. Cached once its
+    row is committed (the heartbeat should not look it up every time)."""
+    cached: LRSClient | None = cache.get(_PLATFORM_CACHE)
+    if cached is not None:
+        return cached
     client, _ = LRSClient.objects.get_or_create(
         key=PLATFORM_KEY,
         defaults={
@@ -122,13 +129,16 @@ def platform_client() -> LRSClient:
             "scopes": ["all"],
         },
     )
+    transaction.on_commit(lambda: cache.set(_PLATFORM_CACHE, client, 3600))
     return client
 
 
 def record_statements(statements: list[dict[str, Any]]) -> list[str]:
     """Store statements of the platform's own activity (the one write path calls this
-    inside its transaction); the same rules as for any client."""
-    return store_statements(statements, client=platform_client())
+    inside its transaction); the same rules as for any client, except that a statement
+    whose id is already stored is skipped whatever its content: the platform derives ids
+    from the event (a replayed report, a second launch the same day), so the first wins."""
+    return store_statements(statements, client=platform_client(), keep_existing=True)
 
 
 def _cache_key(key: str) -> str:
@@ -263,7 +273,19 @@ def _normalise(data: dict[str, Any]) -> None:
                     activities[key] = [value]
 
 
-def _merge_definition(activity_id: str, definition: dict[str, Any], now: datetime) -> None:
+def _merge_definition(
+    activity_id: str, definition: dict[str, Any], now: datetime, *, remember: bool = False
+) -> None:
+    """Merge ``definition`` into the activity's canonical one. ``remember`` (the
+    platform's own statements, which repeat the same definitions on every launch): once
+    merged and committed, the same definition is not merged again for an hour."""
+    key = ""
+    if remember:
+        digest = hashlib.sha256(json.dumps([activity_id, definition], sort_keys=True).encode())
+        key = f"xapi:definition:{digest.hexdigest()}"
+        if cache.get(key):
+            return
+        transaction.on_commit(lambda: cache.set(key, True, 3600))
     row, created = Activity.objects.select_for_update().get_or_create(
         activity_id=activity_id, defaults={"definition": definition, "updated": now}
     )
@@ -302,6 +324,7 @@ def store_statements(
     parts: dict[str, Part] | None = None,
     version: str = "1.0.3",
     statement_id: str | None = None,
+    keep_existing: bool = False,
 ) -> list[str]:
     """Validate and store statements in one transaction; returns their ids in order.
 
@@ -354,6 +377,8 @@ def store_statements(
             voiding: dict[str, str] = {}
             for statement_uuid, original in zip(ids, received, strict=True):
                 if statement_uuid in existing:
+                    if keep_existing:
+                        continue
                     if not _same(existing[statement_uuid].data, {**original, "id": statement_uuid}):
                         raise Conflict(f"statement {statement_uuid} is stored with other content")
                     continue
@@ -368,6 +393,8 @@ def store_statements(
                 link_sets.append((*_links(data), _members(data)))
                 if data["verb"]["id"] == validation.VOIDED:
                     voiding[statement_uuid] = str(uuid.UUID(data["object"]["id"]))
+            if not rows and keep_existing:
+                return ids
             Statement.objects.bulk_create(rows)
             _void(voiding)
             late &= {str(row.statement_id) for row in rows}
@@ -382,7 +409,9 @@ def store_statements(
             if client.has_scope("define"):
                 for data in (row.data for row in rows):
                     for activity_id, definition in _activities_with_definitions(data).items():
-                        _merge_definition(activity_id, definition, now)
+                        _merge_definition(
+                            activity_id, definition, now, remember=client.key == PLATFORM_KEY
+                        )
     except IntegrityError as exc:  # a concurrent request stored the same id first
         raise Conflict("a statement with this id was stored concurrently") from exc
     return ids

@@ -14,4 +14,6 @@ urlpatterns = [
     path("agents", views.agents, name="agents"),
     path("clients/", admin_views.client_list, name="client_list"),
     path("clients/<int:pk>/toggle/", admin_views.client_toggle, name="client_toggle"),
+    path("forwarding/", admin_views.forwarding, name="forwarding"),
+    path("forwarding/<int:pk>/toggle/", admin_views.endpoint_toggle, name="endpoint_toggle"),
 ]

@@ -78,7 +78,9 @@ def test_the_progress_endpoint_records_a_heartbeat_in_a_handful_of_queries(
     _course, enrollment, _page, video = course_with_video
     services.open_lesson(enrollment, video.pk, at=timezone.now() - timedelta(seconds=30))
     client = client_for(cast.learner)
-    with django_assert_max_num_queries(10):
+    # 10, plus the progressed statement: the platform client (cached after commit in
+    # production), a savepoint, the id check, the row and its links.
+    with django_assert_max_num_queries(10 + 6):
         response = _beat(
             client, video, intervals=json.dumps([[0, 20]]), position="20", active_seconds="20"
         )
