@@ -217,7 +217,7 @@ def test_the_review_page_is_404_for_an_open_attempt(cast):
     assert response.status_code == 404
 
 
-# A regrade that lowers a result (decision 201) ------------------------------------------
+# A regrade that lowers a result (decision 91) ------------------------------------------
 
 
 def _wrong_key():
