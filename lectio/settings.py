@@ -379,7 +379,6 @@ LECTIO_SOFFICE = env("LECTIO_SOFFICE")
 LECTIO_MEDIA_URL_SECONDS = envint("LECTIO_MEDIA_URL_SECONDS", 4 * 3600)
 # Behind nginx: hand file delivery to it with X-Accel-Redirect under this internal prefix.
 LECTIO_MEDIA_ACCEL_PREFIX = env("LECTIO_MEDIA_ACCEL_PREFIX")
-# People and department imports larger than this are refused with a message.
 # SCORM packages: their own origin (another host name, e.g. http://localhost:8000 when
 # the site is http://127.0.0.1:8000), so package scripts never see the site's cookies.
 # Unset, package lessons do not launch (the learner is told the site is not configured).
@@ -392,6 +391,7 @@ LECTIO_PACKAGE_MAX_UNPACKED_BYTES = envint("LECTIO_PACKAGE_MAX_UNPACKED_BYTES", 
 LECTIO_PACKAGE_TOKEN_SECONDS = envint("LECTIO_PACKAGE_TOKEN_SECONDS", 8 * 3600)
 # A cmi5 AU session with no statement for this long and no "terminated" is abandoned.
 LECTIO_CMI5_ABANDON_SECONDS = envint("LECTIO_CMI5_ABANDON_SECONDS", 3 * 3600)
+# People and department imports larger than this are refused with a message.
 LECTIO_IMPORT_MAX_BYTES = envint("LECTIO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 LECTIO_DEMO_PASSWORD = env("LECTIO_DEMO_PASSWORD", "demo")
 # Single sign-on: the identity providers, a JSON list (usually LECTIO_SSO_PROVIDERS_FILE);
