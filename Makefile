@@ -36,14 +36,15 @@ run: setup
 	$(BIN)/lectio serve --port $(PORT)
 
 ## system-deps: Debian packages the test suite needs (Chromium for browser tests, gettext,
-## LibreOffice for PowerPoint conversion, xmlsec1 for SAML signatures, Redis and nginx for the
-## scale-out test)
+## LibreOffice for PowerPoint conversion, xmlsec1 for SAML signatures, PostgreSQL, Redis and
+## nginx for the scale-out test); as root it also starts PostgreSQL with the tests' role
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null || missing="$$missing gettext"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-impress-nogui"; \
 	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
+	command -v pg_lsclusters >/dev/null || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then \
@@ -51,6 +52,8 @@ system-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	  else echo "Please install:$$missing (Debian packages)"; exit 1; fi; \
 	fi
+	@if [ "$$(id -u)" = 0 ]; then bash scripts/test-postgres.sh; \
+	else pg_isready -q -h 127.0.0.1 || { echo "Please start PostgreSQL with a role lectio/lectio that may create databases (scripts/test-postgres.sh, as root)"; exit 1; }; fi
 
 ## test: the whole suite (set DATABASE_URL to run it on PostgreSQL)
 test: setup system-deps
