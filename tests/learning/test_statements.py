@@ -17,7 +17,8 @@ from lectio.xapi import validation
 from lectio.xapi.models import Statement
 from tests.helpers import make_course
 
-T0 = timezone.now().replace(microsecond=0) - timedelta(days=2)
+# Two days ago at 10:00 UTC: a few minutes later is still the same UTC day, whatever the hour now.
+T0 = (timezone.now() - timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
 ADL = "http://adlnet.gov/expapi/verbs/"
 
 
