@@ -367,7 +367,7 @@ def fetch(
         key = uuid.UUID(session_id)
     except ValueError:
         raise FetchRefused(2, "The fetch URL names no session of this launch.") from None
-    sessions = Cmi5Session.objects.select_for_update().select_related(
+    sessions = Cmi5Session.objects.select_for_update(of=("self",)).select_related(
         "registration__enrollment__user", "registration__previewer"
     )
     if enrollment_id:
@@ -421,7 +421,7 @@ def statements_stored(statements: list[dict[str, Any]], client: LRSClient) -> No
     if not client.actor or client.parent_id is None:
         return
     session = (
-        Cmi5Session.objects.select_for_update()
+        Cmi5Session.objects.select_for_update(of=("self",))
         .select_related(
             "registration__enrollment__user",
             "registration__enrollment__course",
@@ -694,7 +694,7 @@ def abandon_stale(now: datetime | None = None) -> int:
     for pk in ids:
         with transaction.atomic():
             session = (
-                Cmi5Session.objects.select_for_update()
+                Cmi5Session.objects.select_for_update(of=("self",))
                 .select_related("registration__enrollment__user", "registration__previewer")
                 .filter(pk=pk, terminated_at=None, abandoned_at=None)
                 .first()
