@@ -53,8 +53,12 @@ CATEGORY_CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
 CATEGORY_MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"
 REASON = "https://w3id.org/xapi/cmi5/result/extensions/reason"
 LAUNCH_DATA = "LMS.LaunchData"
+ACTIVITY_TYPE = "https://w3id.org/xapi/cmi5/activitytype/"
 PREFERENCES = "cmi5LearnerPreferences"
 CREDENTIAL_SCOPES = ["statements/write", "statements/read/mine", "state"]
+# After terminated, the AU's credential works this long more (state documents written as
+# it unloads; its statements are refused at once): cmi5 8.2.1 and 9.3.8.
+CREDENTIAL_GRACE = timedelta(seconds=60)
 
 
 class FetchRefused(Exception):
@@ -471,6 +475,8 @@ def _check_and_apply(session: Cmi5Session, au: dict[str, Any], statement: dict[s
         raise _refuse(
             f"{name} may only be sent in Normal launch mode (this session is {session.launch_mode})"
         )
+    if name == "terminated":
+        _end_credential(session, timezone.now() + CREDENTIAL_GRACE)
     if session.launch_mode != NORMAL:
         if name == "terminated":
             session.terminated_at = timezone.now()
@@ -517,6 +523,12 @@ def _check_and_apply(session: Cmi5Session, au: dict[str, Any], statement: dict[s
     session.last_activity_at = timezone.now()
     state.updated_at = timezone.now()
     state.save()
+
+
+def _end_credential(session: Cmi5Session, at: datetime) -> None:
+    """The fetch URL's token is limited to the duration of the session (cmi5 8.2.1)."""
+    if session.credential_key:
+        xapi.end_temporary_credential(session.credential_key, at)
 
 
 def external_origins(structure: dict[str, Any]) -> list[str]:
@@ -598,10 +610,12 @@ def _waive_not_applicable(
     ]
     if not new:
         return False
-    context = _context(registration, structure)
-    context["contextActivities"]["category"].append({"id": CATEGORY_MOVEON})
-    xapi.record_statements(
-        [
+    statements = []
+    for au_id in new:
+        # 9.3.7: each waived statement has a session id of its own, the LMS's.
+        context = _context(registration, structure, str(uuid.uuid4()))
+        context["contextActivities"]["category"].append({"id": CATEGORY_MOVEON})
+        statements.append(
             _statement(
                 actor,
                 "waived",
@@ -610,9 +624,8 @@ def _waive_not_applicable(
                 at,
                 {"success": True, "completion": True, "extensions": {REASON: "Administrative"}},
             )
-            for au_id in new
-        ]
-    )
+        )
+    xapi.record_statements(statements)
     registration.waived = [*waived, *new]
     registration.save(update_fields=["waived"])
     return True
@@ -636,15 +649,17 @@ def _evaluate(
     actor = actor_for(enrollment.user)
     satisfied: list[str] = list(registration.satisfied)
     statements = []
-    # The session whose statements satisfied the block or course, when there is one.
-    context = _context(registration, structure, session_id)
-    for block in [
-        *structure.get("blocks", []),
-        {"id": structure["organization"]["id"], "aus": list(aus)},
-    ]:
+    # The session whose statements satisfied the block or course; outside a session (at
+    # registration, by waivers) one the LMS makes up (9.3.9, 9.6.1).
+    context = _context(registration, structure, session_id or str(uuid.uuid4()))
+    course_id = structure["organization"]["id"]
+    for block in [*structure.get("blocks", []), {"id": course_id, "aus": list(aus)}]:
         if block["id"] not in satisfied and all(a in done for a in block["aus"]):
             satisfied.append(block["id"])
-            statements.append(_statement(actor, "satisfied", block["id"], context, at))
+            statement = _statement(actor, "satisfied", block["id"], context, at)
+            kind = "course" if block["id"] == course_id else "block"
+            statement["object"]["definition"] = {"type": ACTIVITY_TYPE + kind}
+            statements.append(statement)
     if statements:
         xapi.record_statements(statements)
         registration.satisfied = satisfied
@@ -678,6 +693,7 @@ def _abandon(
     )
     session.abandoned_at = at
     session.save(update_fields=["abandoned_at"])
+    _end_credential(session, at)
 
 
 def abandon_stale(now: datetime | None = None) -> int:

@@ -431,3 +431,56 @@ def test_the_preview_return_page_goes_back_to_the_lesson_editor(author, played, 
     assert page.status_code == 200
     assert f'data-target="/author/lessons/{played.lesson.pk}/"' in page.content.decode()
     assert site.get(f"/author/lessons/{played.lesson.pk}/").status_code in (403, 404)
+
+
+# The rest of the LMS's obligations ------------------------------------------------------
+
+
+def test_the_auth_token_lasts_only_the_session(site, played, content):
+    import base64
+
+    launched = ready(site, played, content)
+    key, _, secret = base64.b64decode(launched.token).decode().partition(":")
+    assert xapi.authenticate(key, secret) is not None
+    launched.send(launched.statement("terminated"))
+    # A short grace for state written while the AU unloads (cmi5 9.3.8), then no more.
+    client = xapi.authenticate(key, secret)
+    assert client is not None
+    assert client.expires_at <= timezone.now() + cmi5_services.CREDENTIAL_GRACE
+    other = ready(site, played, content)
+    okey, _, osecret = base64.b64decode(other.token).decode().partition(":")
+    launch(site, played)  # abandons the open session: its token ends now
+    assert xapi.authenticate(okey, osecret) is None
+
+
+def test_waived_and_satisfied_statements_follow_the_lms_rules(cast, site):
+    body = au_xml(attributes='moveOn="NotApplicable"')
+    played = package_course(cast, cmi5(cmi5_xml(body)), title="Fire safety")
+    launch(site, played)
+    waived = Statement.objects.get(verb_id=cmi5_services.VERBS["waived"])
+    satisfied = Statement.objects.get(verb_id=cmi5_services.VERBS["satisfied"])
+    # 9.3.7: a session id of the waived statement's own; 9.6.1: satisfied outside an AU
+    # session gets one the LMS makes up, neither the AU's launch session.
+    sessions = {
+        waived.data["context"]["extensions"][cmi5_services.SESSION_ID],
+        satisfied.data["context"]["extensions"][cmi5_services.SESSION_ID],
+        str(Cmi5Session.objects.get().session_id),
+    }
+    assert len(sessions) == 3
+    assert satisfied.data["object"]["definition"]["type"] == (
+        "https://w3id.org/xapi/cmi5/activitytype/course"
+    )
+
+
+def test_satisfied_names_the_block_and_course_activity_types(site, played, content):
+    finish(ready(site, played, content))
+    types = {
+        s.object_activity: s.data["object"]["definition"]["type"]
+        for s in Statement.objects.filter(verb_id=cmi5_services.VERBS["satisfied"])
+    }
+    assert types == {
+        "https://example.com/courses/fire-safety/block/basics": (
+            "https://w3id.org/xapi/cmi5/activitytype/block"
+        ),
+        COURSE_IRI: "https://w3id.org/xapi/cmi5/activitytype/course",
+    }
