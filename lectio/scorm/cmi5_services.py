@@ -97,18 +97,26 @@ def _registration(enrollment: Enrollment, lesson_id: int, structure: dict[str, A
     return registration
 
 
-def _context(
-    registration: Cmi5Registration, structure: dict[str, Any], session: str | None = None
-) -> dict[str, Any]:
+def lms_id(kind: str, publisher_id: str) -> str:
+    """The LMS's own activity id for an AU, block or course (cmi5 8.1 activityId, 9.3.9
+    satisfied): "MUST NOT match" the publisher's id from the course structure, and the
+    same on every launch and registration (a version-5 UUID of the publisher's id), so a
+    replaced package with the same ids keeps them. ``kind``: au, block or course."""
+    key = uuid.uuid5(uuid.NAMESPACE_URL, publisher_id)
+    return f"{settings.SITE_URL}/xapi/activities/cmi5-{kind}/{key}"
+
+
+def _context(registration: Cmi5Registration, publisher_id: str, session: str) -> dict[str, Any]:
+    """The context of the LMS's cmi5 statements: registration, the publisher id activity in
+    ``grouping`` (9.6.2.3), the cmi5 category, the session id (9.6.3.1)."""
     context: dict[str, Any] = {
         "registration": str(registration.key),
         "contextActivities": {
-            "grouping": [{"id": structure["organization"]["id"]}],
+            "grouping": [{"id": publisher_id}],
             "category": [{"id": CATEGORY_CMI5}],
         },
     }
-    if session:
-        context["extensions"] = {SESSION_ID: session}
+    context["extensions"] = {SESSION_ID: session}
     return context
 
 
@@ -162,7 +170,7 @@ def launch_url(session: Cmi5Session, au: dict[str, Any], token: str) -> str:
         + reverse("scorm:cmi5_fetch", args=[token, str(session.session_id)]),
         "actor": json.dumps(actor_for(registration.person), separators=(",", ":")),
         "registration": str(registration.key),
-        "activityId": session.au,
+        "activityId": lms_id("au", session.au),
     }
     return _launch_url(au, token, parameters)
 
@@ -300,7 +308,7 @@ def _start(
         launched_at=at,
         last_activity_at=at,
     )
-    context = _context(registration, structure, str(session.session_id))
+    context = _context(registration, au["id"], str(session.session_id))
     # 9.6.3.3-9.6.3.7: the launched statement's context says how the AU was launched
     # (launchurl: the AU's address without the cmi5 parameters of section 8.1).
     if au["external"]:
@@ -317,9 +325,11 @@ def _start(
         launched_context["extensions"][EXT + "masteryscore"] = au["masteryScore"]
     if au.get("launchParameters"):
         launched_context["extensions"][EXT + "launchparameters"] = au["launchParameters"]
-    xapi.record_statements([_statement(actor, "launched", au["id"], launched_context, at)])
+    activity = lms_id("au", au["id"])
+    xapi.record_statements([_statement(actor, "launched", activity, launched_context, at)])
+    # Section 10: the session id and the publisher id activity (9.6.2.3) in the template.
     template = {
-        "contextActivities": {"grouping": [{"id": structure["organization"]["id"]}]},
+        "contextActivities": {"grouping": [{"id": au["id"]}]},
         "extensions": {SESSION_ID: str(session.session_id)},
     }
     launch_data: dict[str, Any] = {
@@ -334,7 +344,7 @@ def _start(
         launch_data["launchParameters"] = au["launchParameters"]
     if au.get("entitlementKey"):
         launch_data["entitlementKey"] = {"courseStructure": au["entitlementKey"]}
-    xapi.put_state(au["id"], actor, LAUNCH_DATA, launch_data, registration=str(registration.key))
+    xapi.put_state(activity, actor, LAUNCH_DATA, launch_data, registration=str(registration.key))
     _learner_preferences(actor, language)
     return session
 
@@ -462,7 +472,9 @@ def _check_and_apply(session: Cmi5Session, au: dict[str, Any], statement: dict[s
         session.last_activity_at = timezone.now()
         return  # allowed statements: anything else after initialized
     target = statement["object"]
-    if target.get("objectType", "Activity") != "Activity" or target.get("id") != session.au:
+    if target.get("objectType", "Activity") != "Activity" or target.get("id") != lms_id(
+        "au", session.au
+    ):
         raise _refuse("cmi5 defined statements must have the AU (activityId) as object")
     categories = {c.get("id") for c in context.get("contextActivities", {}).get("category", [])}
     if CATEGORY_CMI5 not in categories:
@@ -613,13 +625,13 @@ def _waive_not_applicable(
     statements = []
     for au_id in new:
         # 9.3.7: each waived statement has a session id of its own, the LMS's.
-        context = _context(registration, structure, str(uuid.uuid4()))
+        context = _context(registration, au_id, str(uuid.uuid4()))
         context["contextActivities"]["category"].append({"id": CATEGORY_MOVEON})
         statements.append(
             _statement(
                 actor,
                 "waived",
-                au_id,
+                lms_id("au", au_id),
                 context,
                 at,
                 {"success": True, "completion": True, "extensions": {REASON: "Administrative"}},
@@ -651,13 +663,14 @@ def _evaluate(
     statements = []
     # The session whose statements satisfied the block or course; outside a session (at
     # registration, by waivers) one the LMS makes up (9.3.9, 9.6.1).
-    context = _context(registration, structure, session_id or str(uuid.uuid4()))
+    session = session_id or str(uuid.uuid4())
     course_id = structure["organization"]["id"]
     for block in [*structure.get("blocks", []), {"id": course_id, "aus": list(aus)}]:
         if block["id"] not in satisfied and all(a in done for a in block["aus"]):
             satisfied.append(block["id"])
-            statement = _statement(actor, "satisfied", block["id"], context, at)
             kind = "course" if block["id"] == course_id else "block"
+            context = _context(registration, block["id"], session)
+            statement = _statement(actor, "satisfied", lms_id(kind, block["id"]), context, at)
             statement["object"]["definition"] = {"type": ACTIVITY_TYPE + kind}
             statements.append(statement)
     if statements:
@@ -686,10 +699,19 @@ def _evaluate(
 def _abandon(
     session: Cmi5Session, actor: dict[str, Any], structure: dict[str, Any], at: datetime
 ) -> None:
-    context = _context(session.registration, structure, str(session.session_id))
+    context = _context(session.registration, session.au, str(session.session_id))
     seconds = (session.last_activity_at - session.launched_at).total_seconds()
     xapi.record_statements(
-        [_statement(actor, "abandoned", session.au, context, at, {"duration": _duration(seconds)})]
+        [
+            _statement(
+                actor,
+                "abandoned",
+                lms_id("au", session.au),
+                context,
+                at,
+                {"duration": _duration(seconds)},
+            )
+        ]
     )
     session.abandoned_at = at
     session.save(update_fields=["abandoned_at"])

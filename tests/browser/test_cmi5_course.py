@@ -65,7 +65,10 @@ def test_a_cmi5_au_completes_the_lesson_through_our_lrs(new_page, settings, live
     assert session.fetched_at is not None and session.terminated_at is not None
     assert session.verbs == ["initialized", "completed", "passed", "terminated"]
     satisfied = Statement.objects.filter(verb_id=cmi5_services.VERBS["satisfied"])
-    assert {s.object_activity for s in satisfied} == {BLOCK, COURSE_IRI}
+    assert {s.object_activity for s in satisfied} == {
+        cmi5_services.lms_id("block", BLOCK),
+        cmi5_services.lms_id("course", COURSE_IRI),
+    }
 
     # Review: the AU is told so, sends only initialized and terminated, nothing changes.
     page.get_by_role("button", name="Review “Introduction”").click()

@@ -61,6 +61,7 @@ class Launched:
         self.actor = json.loads(self.params["actor"])
         self.registration = self.params["registration"]
         self.session = Cmi5Session.objects.order_by("-pk").first()
+        self.publisher_id = self.session.au if self.session else ""
         self.token = ""
 
     def fetch(self, content: Client):
@@ -72,7 +73,8 @@ class Launched:
         ctx = {
             "registration": self.registration,
             "contextActivities": {
-                "grouping": [{"id": COURSE_IRI}],
+                # The contextTemplate's publisher id (cmi5 9.6.2.3).
+                "grouping": [{"id": self.publisher_id}],
                 "category": [CMI5_CATEGORY, *([MOVEON_CATEGORY] if moveon else [])],
             },
             "extensions": {cmi5_services.SESSION_ID: str(self.session.session_id)},
@@ -147,7 +149,10 @@ def test_it_launches_an_au_with_the_cmi5_launch_parameters(site, played, cast):
     assert launched.host == CONTENT
     assert launched.path.endswith("/files/au/index.html")
     assert launched.params["endpoint"] == f"http://{SITE}/xapi/"
-    assert launched.params["activityId"] == AU1
+    # cmi5 8.1: the LMS's own activityId, never the publisher's AU id.
+    assert launched.params["activityId"] == cmi5_services.lms_id("au", AU1)
+    assert launched.params["activityId"] != AU1
+    assert launched.params["activityId"].startswith(f"http://{SITE}/xapi/activities/cmi5-au/")
     assert launched.actor == {
         "objectType": "Agent",
         "name": cast.learner.full_name,
@@ -172,7 +177,7 @@ def test_it_writes_launched_before_the_launch(site, played):
     launched = launch(site, played)
     statement = Statement.objects.get(verb_id=VERB + "launched")
     data = statement.data
-    assert data["object"]["id"] == AU1
+    assert data["object"]["id"] == cmi5_services.lms_id("au", AU1)
     assert data["actor"] == launched.actor
     context = data["context"]
     assert context["registration"] == launched.registration
@@ -185,10 +190,15 @@ def test_it_writes_launched_before_the_launch(site, played):
 
 def test_it_writes_launch_data_and_learner_preferences(site, played, cast):
     launched = launch(site, played)
-    data = xapi.get_state(AU1, launched.actor, "LMS.LaunchData", registration=launched.registration)
+    data = xapi.get_state(
+        launched.params["activityId"],
+        launched.actor,
+        "LMS.LaunchData",
+        registration=launched.registration,
+    )
     assert data == {
         "contextTemplate": {
-            "contextActivities": {"grouping": [{"id": COURSE_IRI}]},
+            "contextActivities": {"grouping": [{"id": AU1}]},
             "extensions": {cmi5_services.SESSION_ID: str(launched.session.session_id)},
         },
         "launchMode": "Normal",
@@ -246,7 +256,11 @@ def test_moveon_completes_the_lesson_and_writes_satisfied(site, played, content)
     progress = LessonProgress.objects.get(enrollment=played.enrollment, lesson=played.lesson)
     assert progress.status == LessonProgress.Status.COMPLETED
     satisfied = Statement.objects.filter(verb_id=cmi5_services.VERBS["satisfied"])
-    assert {s.object_activity for s in satisfied} == {BLOCK, COURSE_IRI}
+    # 9.3.9: the LMS's own block and course ids.
+    assert {s.object_activity for s in satisfied} == {
+        cmi5_services.lms_id("block", BLOCK),
+        cmi5_services.lms_id("course", COURSE_IRI),
+    }
     session = Cmi5Session.objects.get()
     for row in satisfied:
         assert row.data["context"]["extensions"][cmi5_services.SESSION_ID] == str(
@@ -354,7 +368,7 @@ def test_not_applicable_aus_are_waived_at_the_first_launch(cast, site):
     played = package_course(cast, two_aus(), title="Fire safety")
     launch(site, played)
     waived = Statement.objects.get(verb_id=cmi5_services.VERBS["waived"])
-    assert waived.object_activity == AU2
+    assert waived.object_activity == cmi5_services.lms_id("au", AU2)
     assert waived.data["result"]["extensions"][cmi5_services.REASON] == "Administrative"
     launch(site, played)
     assert Statement.objects.filter(verb_id=cmi5_services.VERBS["waived"]).count() == 1
@@ -364,7 +378,7 @@ def test_an_external_au_is_launched_at_its_own_address(cast, site):
     played = package_course(cast, two_aus(), title="Fire safety")
     launched = launch(site, played, index=1)
     assert launched.url.startswith("https://aus.example.com/quiz?endpoint=")
-    assert launched.params["activityId"] == AU2
+    assert launched.params["activityId"] == cmi5_services.lms_id("au", AU2)
 
 
 def test_a_session_left_open_is_abandoned_by_the_periodic_job(site, played, content, settings):
@@ -473,7 +487,7 @@ def test_an_au_may_not_change_its_launch_data(site, played, content):
     headers = {"Authorization": f"Basic {launched.token}", "X-Experience-API-Version": "1.0.3"}
     query = urlencode(
         {
-            "activityId": AU1,
+            "activityId": launched.params["activityId"],
             "registration": launched.registration,
             "agent": json.dumps(launched.actor),
         }
@@ -485,7 +499,12 @@ def test_an_au_may_not_change_its_launch_data(site, played, content):
     assert refused.status_code == 403
     assert "LMS.LaunchData" in refused.content.decode()
     assert http.delete(url.replace("&stateId=", ""), headers=headers).status_code == 403
-    data = xapi.get_state(AU1, launched.actor, "LMS.LaunchData", registration=launched.registration)
+    data = xapi.get_state(
+        launched.params["activityId"],
+        launched.actor,
+        "LMS.LaunchData",
+        registration=launched.registration,
+    )
     assert data["launchMode"] == "Normal"
     # Its own state documents are its to write, and it reads the launch data.
     own = http.put(

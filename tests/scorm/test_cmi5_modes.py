@@ -378,7 +378,7 @@ def test_an_own_window_au_opens_in_a_new_window(cast, site):
     assert "<iframe" not in page.content.decode()
     launched = Launched(au_address(page))
     assert launched.host == CONTENT
-    assert launched.params["activityId"] == AU1
+    assert launched.params["activityId"] == cmi5_services.lms_id("au", AU1)
     assert launch_data(launched)["returnURL"] == (
         f"http://{SITE}" + lesson_url(played, "au/return/") + "?window=own"
     )
@@ -479,8 +479,29 @@ def test_satisfied_names_the_block_and_course_activity_types(site, played, conte
         for s in Statement.objects.filter(verb_id=cmi5_services.VERBS["satisfied"])
     }
     assert types == {
-        "https://example.com/courses/fire-safety/block/basics": (
+        cmi5_services.lms_id("block", "https://example.com/courses/fire-safety/block/basics"): (
             "https://w3id.org/xapi/cmi5/activitytype/block"
         ),
-        COURSE_IRI: "https://w3id.org/xapi/cmi5/activitytype/course",
+        cmi5_services.lms_id("course", COURSE_IRI): (
+            "https://w3id.org/xapi/cmi5/activitytype/course"
+        ),
     }
+    # Each names the publisher's id of its block or course in grouping (9.6.2.3).
+    groupings = {
+        s.data["context"]["contextActivities"]["grouping"][0]["id"]
+        for s in Statement.objects.filter(verb_id=cmi5_services.VERBS["satisfied"])
+    }
+    assert groupings == {"https://example.com/courses/fire-safety/block/basics", COURSE_IRI}
+
+
+def test_cmi5_statements_name_the_lms_activity_id_not_the_publishers(site, played, content):
+    launched = ready(site, played, content)
+    statement = launched.statement("completed", {"completion": True}, moveon=True)
+    statement["object"]["id"] = AU1  # the publisher's id (9.4: must match activityId)
+    response = launched.send(statement)
+    assert response.status_code == 403
+    assert "must have the AU (activityId) as object" in response.content.decode()
+    template = launch_data(launched)["contextTemplate"]
+    assert template["contextActivities"]["grouping"] == [{"id": AU1}]
+    launched_context = launched_statement(launched.session)["context"]
+    assert launched_context["contextActivities"]["grouping"] == [{"id": AU1}]
