@@ -46,6 +46,7 @@ VERBS = {
     "satisfied": ADL_W3ID + "satisfied",
 }
 VERB_NAMES = {iri: name for name, iri in VERBS.items()}
+VOIDED = ADL + "voided"
 AU_VERBS = ("initialized", "completed", "passed", "failed", "terminated")
 EXT = "https://w3id.org/xapi/cmi5/context/extensions/"
 SESSION_ID = EXT + "sessionid"
@@ -216,7 +217,7 @@ def launch_au(
     au = _au(structure, au_id)
     actor = actor_for(enrollment.user)
     registration = _registration(enrollment, lesson_id, structure)
-    _abandon_open(registration, au_id, actor, structure, at)
+    _abandon_open(registration, actor, structure, at)
     if _waive_not_applicable(registration, actor, structure, at):
         _evaluate(registration, structure, at)
     mode = REVIEW if review_mode(registration, au, structure) else NORMAL
@@ -259,7 +260,7 @@ def preview_au(
         course_iri=structure["organization"]["id"],
         defaults={"lesson_id": lesson_id},
     )
-    _abandon_open(registration, au_id, actor, structure, at)
+    _abandon_open(registration, actor, structure, at)
     return _start(
         registration,
         structure,
@@ -276,13 +277,14 @@ def preview_au(
 
 def _abandon_open(
     registration: Cmi5Registration,
-    au_id: str,
     actor: dict[str, Any],
     structure: dict[str, Any],
     at: datetime,
 ) -> None:
+    """9.3.6: without terminated, a new launch in the registration (this AU or another)
+    shows that the open sessions ended abnormally: abandoned."""
     for stale in Cmi5Session.objects.select_for_update().filter(
-        registration=registration, au=au_id, terminated_at=None, abandoned_at=None
+        registration=registration, terminated_at=None, abandoned_at=None
     ):
         _abandon(stale, actor, structure, at)
 
@@ -464,6 +466,10 @@ def _check_and_apply(session: Cmi5Session, au: dict[str, Any], statement: dict[s
         raise _refuse("every statement of the AU must carry the session id of its launch")
     if not session.open:
         raise _refuse("the session is terminated or abandoned: no more statements")
+    if statement["verb"]["id"] == VOIDED:
+        # 6.3: "The LMS MUST NOT provide permissions/credentials which allow the AU to
+        # issue voiding Statements."
+        raise _refuse("an AU may not void statements")
     name = VERB_NAMES.get(statement["verb"]["id"])
     verbs: list[str] = session.verbs
     if not verbs and name != "initialized":
@@ -481,6 +487,11 @@ def _check_and_apply(session: Cmi5Session, au: dict[str, Any], statement: dict[s
         raise _refuse("cmi5 defined statements must have the cmi5 category in context")
     if name == "initialized" and verbs:
         raise _refuse("initialized may be sent once per session, first")
+    _check_result(name, statement.get("result") or {}, CATEGORY_MOVEON in categories)
+    if name in ("passed", "failed") and {"passed", "failed"} & set(verbs):
+        # 9.3: "More than one of the set of {Passed, Failed} verbs MUST NOT be used" in a
+        # session.
+        raise _refuse(f"{name} may not follow passed or failed in the same session")
     if name in ("completed", "passed", "failed") and session.launch_mode != NORMAL:
         # cmi5 section 10, launchMode: in Browse and Review the AU "MUST NOT send other
         # cmi5 defined statements" than initialized and terminated.
@@ -535,6 +546,19 @@ def _check_and_apply(session: Cmi5Session, au: dict[str, Any], statement: dict[s
     session.last_activity_at = timezone.now()
     state.updated_at = timezone.now()
     state.save()
+
+
+def _check_result(name: str, result: dict[str, Any], moveon: bool) -> None:
+    """What a cmi5 defined statement's result may hold (9.5.1-9.5.3) and which carry the
+    moveOn category (9.6.2.2)."""
+    if "score" in result and name not in ("passed", "failed"):
+        raise _refuse(f"{name} may not include a score (only passed and failed)")
+    if "success" in result and name not in ("passed", "failed"):
+        raise _refuse(f"{name} may not include result.success (only passed and failed)")
+    if "completion" in result and name != "completed":
+        raise _refuse(f"{name} may not include result.completion (only completed)")
+    if moveon and name not in ("completed", "passed", "failed"):
+        raise _refuse(f"{name} may not have the moveOn category")
 
 
 def _end_credential(session: Cmi5Session, at: datetime) -> None:

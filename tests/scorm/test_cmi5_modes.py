@@ -505,3 +505,64 @@ def test_cmi5_statements_name_the_lms_activity_id_not_the_publishers(site, playe
     assert template["contextActivities"]["grouping"] == [{"id": AU1}]
     launched_context = launched_statement(launched.session)["context"]
     assert launched_context["contextActivities"]["grouping"] == [{"id": AU1}]
+
+
+def test_launching_another_au_abandons_the_open_session(cast, site, content):
+    body = au_xml() + au_xml(AU2, url="au/index.html?part=2")
+    played = package_course(cast, cmi5(cmi5_xml(body)), title="Fire safety")
+    first = ready(site, played, content)
+    launch(site, played, index=1)  # 9.3.6: a launch of a different AU in the registration
+    assert Cmi5Session.objects.get(pk=first.session.pk).abandoned_at is not None
+    abandoned = Statement.objects.get(verb_id=cmi5_services.VERBS["abandoned"])
+    assert abandoned.object_activity == cmi5_services.lms_id("au", AU1)
+    # Its credential ended with it (8.2.1): the AU is no longer known to the LRS.
+    assert first.send(first.statement("terminated")).status_code == 401
+
+
+RESULT_RULES = [
+    ("void", "an AU may not void statements"),
+    ("passed-after-failed", "passed may not follow passed or failed in the same session"),
+    ("score-on-completed", "completed may not include a score"),
+    ("success-on-completed", "completed may not include result.success"),
+    ("completion-on-passed", "passed may not include result.completion"),
+    ("moveon-on-terminated", "terminated may not have the moveOn category"),
+]
+
+
+@pytest.mark.parametrize(("case", "rule"), RESULT_RULES, ids=[r[0] for r in RESULT_RULES])
+def test_it_refuses_what_cmi5_rules_out(site, played, content, case, rule):
+    launched = ready(site, played, content)
+    if case == "passed-after-failed":
+        failed = launched.statement(
+            "failed", {"success": False, "score": {"scaled": 0.2}}, moveon=True
+        )
+        assert launched.send(failed).status_code == 200
+    made = {
+        "void": {
+            **launched.statement("initialized"),
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+            "object": {
+                "objectType": "StatementRef",
+                "id": str(Statement.objects.first().statement_id),
+            },
+        },
+        "passed-after-failed": launched.statement(
+            "passed", {"success": True, "score": {"scaled": 0.9}}, moveon=True
+        ),
+        "score-on-completed": launched.statement(
+            "completed", {"completion": True, "score": {"scaled": 0.9}}, moveon=True
+        ),
+        "success-on-completed": launched.statement(
+            "completed", {"completion": True, "success": True}, moveon=True
+        ),
+        "completion-on-passed": launched.statement(
+            "passed", {"success": True, "completion": True}, moveon=True
+        ),
+        "moveon-on-terminated": launched.statement("terminated", moveon=True),
+    }[case]
+    before = Statement.objects.count()
+    response = launched.send(made)
+    assert response.status_code == 403
+    assert rule in response.content.decode()
+    assert Statement.objects.count() == before
+    assert not Statement.objects.filter(voided=True).exists()
