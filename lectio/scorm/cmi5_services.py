@@ -151,13 +151,19 @@ def _duration(seconds: float) -> str:
 NORMAL, REVIEW, BROWSE = "Normal", "Review", "Browse"
 
 
-def _launch_url(au: dict[str, Any], token: str, parameters: dict[str, str]) -> str:
+def _au_address(au: dict[str, Any], token: str) -> str:
+    """The AU's url with its own query string (if any) and no cmi5 parameters: an
+    external AU's as given, a packaged AU's file on the content origin."""
     if au["external"]:
-        base = str(au["launch"])
-    else:
-        base = packages_services.content_origin() + reverse(
-            "scorm:file", args=[token, au["launch"]]
-        )
+        return str(au["launch"])
+    path, mark, query = str(au["launch"]).partition("?")
+    base = packages_services.content_origin() + reverse("scorm:file", args=[token, path])
+    return base + mark + query
+
+
+def _launch_url(au: dict[str, Any], token: str, parameters: dict[str, str]) -> str:
+    # 13.1.4 url: its own query string is "merged with the cmi5 parameters at launch".
+    base = _au_address(au, token)
     return base + ("&" if "?" in base else "?") + urlencode(parameters)
 
 
@@ -313,12 +319,7 @@ def _start(
     context = _context(registration, au["id"], str(session.session_id))
     # 9.6.3.3-9.6.3.7: the launched statement's context says how the AU was launched
     # (launchurl: the AU's address without the cmi5 parameters of section 8.1).
-    if au["external"]:
-        launch_base = str(au["launch"])
-    else:
-        launch_base = packages_services.content_origin() + reverse(
-            "scorm:file", args=[token, au["launch"]]
-        )
+    launch_base = _au_address(au, token)
     launched_context = json.loads(json.dumps(context))
     launched_context["extensions"].update(
         {EXT + "launchmode": mode, EXT + "launchurl": launch_base, EXT + "moveon": au["moveOn"]}

@@ -566,3 +566,20 @@ def test_it_refuses_what_cmi5_rules_out(site, played, content, case, rule):
     assert rule in response.content.decode()
     assert Statement.objects.count() == before
     assert not Statement.objects.filter(voided=True).exists()
+
+
+def test_an_aus_own_query_string_is_merged_with_the_launch_parameters(cast, site, content):
+    played = package_course(
+        cast, cmi5(cmi5_xml(au_xml(url="au/index.html?part=2&amp;lang=tr"))), title="Fire safety"
+    )
+    launched = launch(site, played)
+    assert launched.path.endswith("/files/au/index.html")
+    assert (launched.params["part"], launched.params["lang"]) == ("2", "tr")
+    assert launched.params["activityId"] == cmi5_services.lms_id("au", AU1)
+    # The file is there, and launchurl keeps the AU's own query, not the cmi5 names.
+    response = content.get(launched.path + "?part=2&lang=tr")
+    assert response.status_code == 200
+    launch_url = launched_statement(launched.session)["context"]["extensions"][
+        cmi5_services.EXT + "launchurl"
+    ]
+    assert launch_url.endswith("/files/au/index.html?part=2&lang=tr")
