@@ -299,6 +299,15 @@ def cmi5_return(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # Author's preview (cmi5 launch mode Browse) -------------------------------------------
 
 
+def _lesson_for_previewer(request: AuthenticatedRequest, pk: int) -> Lesson:
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("course"), pk=pk, removed_at=None, kind=Lesson.Kind.PACKAGE
+    )
+    if not permissions.can_preview(request.user, lesson):
+        raise Http404
+    return lesson
+
+
 def _current_cmi5(lesson: Lesson) -> Package:
     key = lesson.content.get("package")
     if not key:
@@ -315,7 +324,7 @@ def _current_cmi5(lesson: Lesson) -> Package:
 def cmi5_preview(request: AuthenticatedRequest, pk: int, index: int) -> HttpResponse:
     """An author previews one AU of the lesson's current cmi5 package (published or not)
     in launch mode Browse: no enrolment, nothing recorded as progress."""
-    lesson = _lesson_for_author(request, pk)
+    lesson = _lesson_for_previewer(request, pk)
     package = _current_cmi5(lesson)
     structure = package.structure
     if not 0 <= index < len(structure["scos"]):
@@ -337,7 +346,7 @@ def cmi5_preview(request: AuthenticatedRequest, pk: int, index: int) -> HttpResp
 
 @never_cache
 def cmi5_preview_play(request: AuthenticatedRequest, pk: int, session: str) -> HttpResponse:
-    lesson = _lesson_for_author(request, pk)
+    lesson = _lesson_for_previewer(request, pk)
     found = (
         Cmi5Session.objects.select_related("registration__previewer")
         .filter(
@@ -408,7 +417,7 @@ def _preview_for(value: dict[str, Any]) -> _Preview:
         user is None
         or package is None
         or package.standard != Package.Standard.CMI5
-        or not permissions.can_manage_package(user, package.lesson)
+        or not permissions.can_preview(user, package.lesson)
     ):
         raise Http404
     return _Preview(value, user, package)
