@@ -583,3 +583,12 @@ def test_an_aus_own_query_string_is_merged_with_the_launch_parameters(cast, site
         cmi5_services.EXT + "launchurl"
     ]
     assert launch_url.endswith("/files/au/index.html?part=2&lang=tr")
+
+
+def test_the_player_pages_have_bounded_queries(site, author, played, django_assert_max_num_queries):
+    location = site.post(lesson_url(played, "au/0/"))["Location"]
+    with django_assert_max_num_queries(8):
+        assert site.get(location).status_code == 200
+    location = preview(author, played)["Location"]
+    with django_assert_max_num_queries(8):
+        assert author.get(location).status_code == 200
