@@ -11,7 +11,7 @@ schema's values. ``PackageRefused`` names the first problem found.
 from decimal import Decimal, InvalidOperation
 from posixpath import normpath
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -34,6 +34,8 @@ _AU_CHILDREN = {
     "launchParameters",
     "entitlementKey",
 }
+# The names cmi5 section 8.1 adds to an AU's url when it launches.
+LAUNCH_PARAMETERS = {"endpoint", "fetch", "actor", "registration", "activityId"}
 _AU_ATTRIBUTES = {"id", "moveOn", "masteryScore", "launchMethod", "activityType"}
 
 
@@ -160,6 +162,16 @@ class _Reader:
                 % {"id": identifier, "url": value}
             )
         parts = urlsplit(value)
+        taken = sorted(LAUNCH_PARAMETERS & {name for name, _v in parse_qsl(parts.query)})
+        if taken:
+            # cmi5 8.1: the url's own query names "MUST NOT collide" with the launch's.
+            raise PackageRefused(
+                _(
+                    "AU “%(id)s” has a url whose query string uses “%(name)s”, a name of "
+                    "the cmi5 launch parameters."
+                )
+                % {"id": identifier, "name": taken[0]}
+            )
         if parts.scheme:
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise PackageRefused(

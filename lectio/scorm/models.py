@@ -108,10 +108,18 @@ class ScoState(models.Model):
 class Cmi5Registration(models.Model):
     """cmi5 registration: one per enrolment and cmi5 course (its IRI), stable across
     launches and package versions. ``satisfied`` lists the block and course ids the LMS
-    has declared satisfied, ``waived`` the AUs it waived (each statement written once)."""
+    has declared satisfied, ``waived`` the AUs it waived (each statement written once).
+
+    An author's preview (launch mode Browse) has its own registration with no enrolment:
+    ``previewer`` is the author, and nothing of it reaches anyone's progress."""
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    previewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="+")
     course_iri = models.CharField(max_length=500)
     satisfied: Any = models.JSONField(default=list, blank=True)
@@ -122,11 +130,26 @@ class Cmi5Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["enrollment", "course_iri"], name="uniq_cmi5_registration"
-            )
+            ),
+            # One preview registration per author and course (Browse launches).
+            models.UniqueConstraint(
+                fields=["previewer", "course_iri"],
+                name="uniq_cmi5_preview_registration",
+                condition=models.Q(enrollment=None),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(enrollment__isnull=True) ^ models.Q(previewer__isnull=True),
+                name="cmi5_registration_enrollment_xor_previewer",
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.key)
+
+    @property
+    def person(self) -> Any:
+        """Whose registration: the enrolled learner, or the previewing author."""
+        return self.enrollment.user if self.enrollment is not None else self.previewer
 
 
 class Cmi5Session(models.Model):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,7 +25,7 @@ from lectio.learning import services as learning
 from lectio.learning.models import Enrollment
 from lectio.scorm import cmi5_services, permissions, runtime, services
 from lectio.scorm.middleware import is_content_request
-from lectio.scorm.models import Package
+from lectio.scorm.models import Cmi5Session, Package
 from lectio.scorm.packages import PackageRefused
 
 # Package files run their own scripts (inline too, and often eval): allowed on the content
@@ -153,12 +154,8 @@ def launch(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     learning.open_lesson(enrollment, pk)
     if lesson["content"].get("standard") == "cmi5":
         context["aus"] = cmi5_services.au_list(enrollment, pk, lesson["content"])
-        cmi5_page = render(request, "scorm/cmi5_launch.html", context)
-        # Each AU button posts here, then goes (by redirect) to the AU: form-action must
-        # allow the content origin and the external AUs' origins.
-        targets = ["'self'", origin, *cmi5_services.external_origins(lesson["content"])]
-        cmi5_page._csp_update = {"form-action": targets}  # type: ignore[attr-defined]
-        return cmi5_page
+        # Each AU button posts here, then goes to our player page (cmi5_play): 'self'.
+        return render(request, "scorm/cmi5_launch.html", context)
     token = services.launch_token(
         enrollment, pk, lesson["content"]["package"], language=request.LANGUAGE_CODE
     )
@@ -168,11 +165,7 @@ def launch(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
-def cmi5_launch(request: AuthenticatedRequest, slug: str, pk: int, index: int) -> HttpResponse:
-    """Launch one AU of a cmi5 lesson: the session starts here (launched, LaunchData) and
-    the browser goes to the AU, on the content origin, with the cmi5 launch parameters."""
-    course = get_object_or_404(Course.objects.select_related("live_version"), slug=slug)
+def _learner_enrollment(request: AuthenticatedRequest, course: Course) -> Enrollment:
     enrollment = (
         Enrollment.objects.select_related("user", "course__live_version")
         .filter(user=request.user, course=course)
@@ -184,6 +177,22 @@ def cmi5_launch(request: AuthenticatedRequest, slug: str, pk: int, index: int) -
         or not permissions.can_launch(request.user, enrollment)
     ):
         raise Http404
+    return enrollment
+
+
+def _return_url(name: str, args: list[Any], au: dict[str, Any]) -> str:
+    """LMS.LaunchData returnURL (cmi5 section 10): our return page, which leaves the frame
+    (AnyWindow AUs play in the player page) or closes the window an OwnWindow AU has."""
+    url = settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+    return url + ("?window=own" if au["launchMethod"] == "OwnWindow" else "")
+
+
+@require_POST
+def cmi5_launch(request: AuthenticatedRequest, slug: str, pk: int, index: int) -> HttpResponse:
+    """Launch one AU of a cmi5 lesson: the session starts here (launched, LaunchData; the
+    launch mode is Normal, or Review when already satisfied), then the player page."""
+    course = get_object_or_404(Course.objects.select_related("live_version"), slug=slug)
+    enrollment = _learner_enrollment(request, course)
     context: dict[str, Any] = {"course": course, "lesson_id": pk}
     try:
         lesson = learning.lesson_open_to(enrollment, pk, timezone.now())
@@ -196,16 +205,182 @@ def cmi5_launch(request: AuthenticatedRequest, slug: str, pk: int, index: int) -
     if not services.content_origin():
         context["unconfigured"] = True
         return render(request, "scorm/launch.html", context, status=503)
-    _session, url = cmi5_services.launch_au(
+    au = structure["scos"][index]
+    session = cmi5_services.launch_au(
         enrollment,
         pk,
         str(structure["package"]),
         structure,
-        structure["scos"][index]["id"],
-        return_url=settings.SITE_URL.rstrip("/") + reverse("scorm:launch", args=[slug, pk]),
+        au["id"],
+        return_url=_return_url("scorm:cmi5_return", [slug, pk], au),
         language=request.LANGUAGE_CODE,
     )
-    return redirect(url)
+    return redirect("scorm:cmi5_play", slug=slug, pk=pk, session=session.session_id)
+
+
+def _play(
+    request: AuthenticatedRequest,
+    session: Cmi5Session,
+    structure: dict[str, Any],
+    token: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The AU's player page (cmi5 section 8.1): an AnyWindow AU plays in a frame here, on
+    the content origin (or at its own address); an OwnWindow AU has the whole window (this
+    page was opened in a new one) and is sent there at once (``Refresh``)."""
+    au = next(a for a in structure["scos"] if a["id"] == session.au)
+    url = cmi5_services.launch_url(session, au, token)
+    own = au["launchMethod"] == "OwnWindow"
+    context.update({"au": au, "au_url": url, "own_window": own, "mode": session.launch_mode})
+    response = render(request, "scorm/cmi5_play.html", context)
+    if own:
+        response["Refresh"] = f"0;url={url}"
+    else:
+        origins = [services.content_origin(), *cmi5_services.external_origins(structure)]
+        response._csp_update = {"frame-src": ["'self'", *origins]}  # type: ignore[attr-defined]
+    return response
+
+
+@never_cache
+def cmi5_play(request: AuthenticatedRequest, slug: str, pk: int, session: str) -> HttpResponse:
+    """The learner's player page of a session just launched. Only before the AU fetched
+    its token: a reload (the fetch URL is one-time) goes back to the list of AUs."""
+    course = get_object_or_404(Course.objects.select_related("live_version"), slug=slug)
+    enrollment = _learner_enrollment(request, course)
+    found = (
+        Cmi5Session.objects.select_related("registration__enrollment__user")
+        .filter(session_id=session, registration__enrollment=enrollment, registration__lesson_id=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    lesson = learning.published_lesson(course, pk)
+    if (
+        not found.open
+        or found.fetched_at is not None
+        or lesson is None
+        or lesson["content"].get("standard") != "cmi5"
+        or not any(a["id"] == found.au for a in lesson["content"]["scos"])
+    ):
+        return redirect("scorm:launch", slug=slug, pk=pk)
+    token = services.launch_token(enrollment, pk, found.package_key, language=request.LANGUAGE_CODE)
+    context = {
+        "lesson": lesson,
+        "back_url": reverse("scorm:launch", args=[slug, pk]),
+        "back_label": lesson["title"],
+    }
+    return _play(request, found, lesson["content"], token, context)
+
+
+def _return_page(request: HttpRequest, target: str) -> HttpResponse:
+    response = render(
+        request,
+        "scorm/cmi5_return.html",
+        {"target": target, "own_window": request.GET.get("window") == "own"},
+    )
+    # Loaded inside the player page's frame when an AnyWindow AU ends: framed by us only.
+    response._csp_replace = {"frame-ancestors": ["'self'"]}  # type: ignore[attr-defined]
+    return response
+
+
+# The return pages need no session and read nothing: an AU on the content origin sends
+# its frame here, a cross-site navigation that carries no SameSite cookies. They only show
+# a link to (and send the window to) a page that checks who may see it.
+
+
+@login_not_required
+@never_cache
+@xframe_options_sameorigin
+def cmi5_return(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """returnURL of a learner's AU: back to the list of AUs, out of the frame."""
+    return _return_page(request, reverse("scorm:launch", args=[slug, pk]))
+
+
+# Author's preview (cmi5 launch mode Browse) -------------------------------------------
+
+
+def _lesson_for_previewer(request: AuthenticatedRequest, pk: int) -> Lesson:
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("course"), pk=pk, removed_at=None, kind=Lesson.Kind.PACKAGE
+    )
+    if not permissions.can_preview(request.user, lesson):
+        raise Http404
+    return lesson
+
+
+def _current_cmi5(lesson: Lesson) -> Package:
+    key = lesson.content.get("package")
+    if not key:
+        raise Http404
+    package = Package.objects.filter(
+        lesson=lesson, key=str(key), standard=Package.Standard.CMI5
+    ).first()
+    if package is None:
+        raise Http404
+    return package
+
+
+@require_POST
+def cmi5_preview(request: AuthenticatedRequest, pk: int, index: int) -> HttpResponse:
+    """An author previews one AU of the lesson's current cmi5 package (published or not)
+    in launch mode Browse: no enrolment, nothing recorded as progress."""
+    lesson = _lesson_for_previewer(request, pk)
+    package = _current_cmi5(lesson)
+    structure = package.structure
+    if not 0 <= index < len(structure["scos"]):
+        raise Http404
+    if not services.content_origin():
+        raise Http404
+    au = structure["scos"][index]
+    session = cmi5_services.preview_au(
+        request.user,
+        lesson.pk,
+        str(package.key),
+        structure,
+        au["id"],
+        return_url=_return_url("scorm:cmi5_preview_return", [lesson.pk], au),
+        language=request.LANGUAGE_CODE,
+    )
+    return redirect("scorm:cmi5_preview_play", pk=lesson.pk, session=session.session_id)
+
+
+@never_cache
+def cmi5_preview_play(request: AuthenticatedRequest, pk: int, session: str) -> HttpResponse:
+    lesson = _lesson_for_previewer(request, pk)
+    found = (
+        Cmi5Session.objects.select_related("registration__previewer")
+        .filter(
+            session_id=session,
+            registration__previewer=request.user,
+            registration__enrollment=None,
+            registration__lesson=lesson,
+        )
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if not found.open or found.fetched_at is not None:
+        return redirect("authoring:lesson", pk=lesson.pk)
+    package = Package.objects.filter(key=found.package_key, lesson=lesson).first()
+    if package is None:
+        raise Http404
+    token = services.preview_token(
+        request.user, lesson.pk, found.package_key, language=request.LANGUAGE_CODE
+    )
+    context = {
+        "lesson": {"title": lesson.title},
+        "back_url": reverse("authoring:lesson", args=[lesson.pk]),
+        "back_label": lesson.title,
+    }
+    return _play(request, found, package.structure, token, context)
+
+
+@login_not_required
+@never_cache
+@xframe_options_sameorigin
+def cmi5_preview_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """returnURL of an author's preview: back to the lesson editor, out of the frame."""
+    return _return_page(request, reverse("authoring:lesson", args=[pk]))
 
 
 # Content origin -------------------------------------------------------------------------
@@ -219,12 +394,41 @@ class _Launch:
         self.structure = lesson["content"]
 
 
+class _Preview:
+    """An author's preview token (cmi5 Browse): the package of one of their lessons."""
+
+    def __init__(self, token: dict[str, Any], user: Any, package: Package):
+        self.token = token
+        self.user = user
+        self.package = package
+
+
+def _preview_for(value: dict[str, Any]) -> _Preview:
+    """The preview a token names, while its author may still manage the lesson."""
+    from lectio.accounts.models import User
+
+    user = User.objects.filter(pk=int(value.get("u", 0)), is_active=True).first()
+    package = (
+        Package.objects.select_related("lesson__course")
+        .filter(key=str(value.get("p", "")), lesson_id=int(value.get("l", 0)))
+        .first()
+    )
+    if (
+        user is None
+        or package is None
+        or package.standard != Package.Standard.CMI5
+        or not permissions.can_preview(user, package.lesson)
+    ):
+        raise Http404
+    return _Preview(value, user, package)
+
+
 def _launch_for(request: HttpRequest, token: str) -> _Launch:
     """The launch the token names, on the content origin only; 404 otherwise."""
     if not is_content_request(request):
         raise Http404
     value = services.read_token(token)
-    if value is None:
+    if value is None or not value.get("e"):
         raise Http404
     enrollment = (
         Enrollment.objects.select_related("user", "course__live_version")
@@ -310,8 +514,11 @@ def player(request: HttpRequest, token: str) -> HttpResponseBase:
 @login_not_required
 def file(request: HttpRequest, token: str, path: str) -> HttpResponseBase:
     """A file of the package, to the token's holder, on the content origin."""
-    launch = _launch_for(request, token)
-    key = str(launch.token.get("p", ""))
+    value = services.read_token(token) if is_content_request(request) else None
+    if value is not None and value.get("u") and not value.get("e"):
+        key = str(_preview_for(value).package.key)
+    else:
+        key = str(_launch_for(request, token).token.get("p", ""))
     if not key or path.startswith("/") or ".." in path.split("/"):
         raise Http404
     response = delivery.serve(request, f"packages/{key}/{path}")
@@ -369,29 +576,55 @@ def commit(request: HttpRequest, token: str) -> JsonResponse:
     return JsonResponse({"result": True, "errorCode": 0, "applied": applied})
 
 
+def _fetch_error(code: int, text: str, status: int = 200) -> JsonResponse:
+    """cmi5 8.2.3: the error JSON (Content-Type application/json); 8.2.2: the status is
+    200 for a valid request, including one that generates an error."""
+    return JsonResponse({"error-code": str(code), "error-text": text}, status=status)
+
+
 @login_not_required
 @csrf_exempt  # authorised by the token in the path, and no cookies on this origin
 @never_cache
-def cmi5_fetch(request: HttpRequest, token: str, session: str) -> JsonResponse:
-    """cmi5 fetch URL: the AU's auth-token, once. A second call, or any other problem,
-    answers the cmi5 error JSON (error-code 1: already used; 2: security)."""
+def cmi5_fetch(request: HttpRequest, token: str, session: str) -> HttpResponseBase:
+    """cmi5 fetch URL (section 8.2): the AU's auth-token, once. Errors (8.2.3.2) answer
+    200 with the error JSON: error-code 1 for a second call or an ended session or
+    expired launch, 2 for a token or session we do not know. A method other than POST
+    (8.2.1: GET is not allowed) is not a valid request: 405 with ``Allow``."""
+    if not is_content_request(request):
+        raise Http404
     if request.method == "OPTIONS":
-        response = JsonResponse({}, status=204)
+        response: HttpResponseBase = HttpResponse(status=204)
     elif request.method != "POST":
-        response = JsonResponse(
-            {"error-code": "3", "error-text": "the fetch URL is called with POST"}, status=405
-        )
+        response = _fetch_error(3, "The fetch URL is called with POST (cmi5 8.2.1).", 405)
+        response["Allow"] = "POST, OPTIONS"
     else:
-        launch = _launch_for(request, token)
-        try:
-            auth = cmi5_services.fetch(launch.enrollment.pk, session)
-        except cmi5_services.FetchRefused as refused:
-            response = JsonResponse(
-                {"error-code": str(refused.code), "error-text": str(refused)}, status=403
-            )
-        else:
-            response = JsonResponse({"auth-token": auth})
+        response = _fetch(token, session)
     # External AUs (absolute urls) call it from their own origin.
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
     return response
+
+
+def _fetch(token: str, session: str) -> JsonResponse:
+    value = services.read_token(token)
+    if value is None:
+        if services.token_expired(token):
+            return _fetch_error(1, "The launch has expired: launch the AU again.")
+        return _fetch_error(2, "The fetch URL is not valid.")
+    try:
+        if value.get("e"):
+            enrollment = (
+                Enrollment.objects.filter(pk=int(value["e"]), user__is_active=True)
+                .only("pk")
+                .first()
+            )
+            if enrollment is None:
+                raise Http404
+            auth = cmi5_services.fetch(session, enrollment_id=enrollment.pk)
+        else:
+            auth = cmi5_services.fetch(session, previewer_id=_preview_for(value).user.pk)
+    except Http404:
+        return _fetch_error(2, "The fetch URL is not valid.")
+    except cmi5_services.FetchRefused as refused:
+        return _fetch_error(refused.code, str(refused))
+    return JsonResponse({"auth-token": auth})

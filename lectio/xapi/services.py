@@ -108,6 +108,16 @@ def issue_temporary_credential(
     return client, token
 
 
+def end_temporary_credential(key: str, at: datetime) -> None:
+    """A temporary credential stops working at ``at`` (cmi5: the fetch URL's token "MUST
+    be limited to the duration of the session"). Only ever shortens its life."""
+    LRSClient.objects.filter(key=key, parent__isnull=False).filter(
+        Q(expires_at=None) | Q(expires_at__gt=at)
+    ).update(expires_at=at)
+    cache.delete(_cache_key(key))
+    transaction.on_commit(lambda: cache.delete(_cache_key(key)))
+
+
 PLATFORM_KEY = "lectio-platform"
 
 

@@ -309,9 +309,12 @@ window.onload = function () {
   .catch(function (e) { show("state", "error " + e.message); });
 };
 function finish() {
-  statement("http://adlnet.gov/expapi/verbs/completed", {completion: true}, true)
-  .then(function () { return statement("http://adlnet.gov/expapi/verbs/passed",
-    {success: true, score: {scaled: 0.9}}, true); })
+  // Browse and Review: only initialized and terminated (cmi5 section 10, launchMode).
+  var results = launchData.launchMode !== "Normal" ? Promise.resolve() :
+    statement("http://adlnet.gov/expapi/verbs/completed", {completion: true}, true)
+    .then(function () { return statement("http://adlnet.gov/expapi/verbs/passed",
+      {success: true, score: {scaled: 0.9}}, true); });
+  results
   .then(function () { return statement("http://adlnet.gov/expapi/verbs/terminated"); })
   .then(function () { show("state", "finished"); location.href = launchData.returnURL; })
   .catch(function (e) { show("state", "error " + e.message); });

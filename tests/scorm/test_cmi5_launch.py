@@ -3,7 +3,9 @@ the LMS writes (launched, satisfied, waived, abandoned), the AU's statements che
 the cmi5 rules, and moveOn deciding completion through the one write path."""
 
 import base64
+import html
 import json
+import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -59,6 +61,7 @@ class Launched:
         self.actor = json.loads(self.params["actor"])
         self.registration = self.params["registration"]
         self.session = Cmi5Session.objects.order_by("-pk").first()
+        self.publisher_id = self.session.au if self.session else ""
         self.token = ""
 
     def fetch(self, content: Client):
@@ -70,7 +73,8 @@ class Launched:
         ctx = {
             "registration": self.registration,
             "contextActivities": {
-                "grouping": [{"id": COURSE_IRI}],
+                # The contextTemplate's publisher id (cmi5 9.6.2.3).
+                "grouping": [{"id": self.publisher_id}],
                 "category": [CMI5_CATEGORY, *([MOVEON_CATEGORY] if moveon else [])],
             },
             "extensions": {cmi5_services.SESSION_ID: str(self.session.session_id)},
@@ -98,12 +102,26 @@ class Launched:
         )
 
 
+def au_address(page) -> str:
+    """The AU's launch URL on our player page: the frame's address (AnyWindow) or where
+    the page sends its window at once (OwnWindow, the Refresh header)."""
+    assert page.status_code == 200, page.content
+    if page.has_header("Refresh"):
+        return page["Refresh"].split("url=", 1)[1]
+    found = re.search(r'<iframe class="package-frame" src="([^"]+)"', page.content.decode())
+    assert found, page.content
+    return html.unescape(found.group(1))
+
+
 def launch(site: Client, played, index: int = 0) -> Launched:
     response = site.post(
         f"/scorm/courses/{played.course.slug}/lessons/{played.lesson.pk}/au/{index}/"
     )
     assert response.status_code == 302, response.content
-    return Launched(response["Location"])
+    assert response["Location"].startswith(
+        f"/scorm/courses/{played.course.slug}/lessons/{played.lesson.pk}/au/play/"
+    )
+    return Launched(au_address(site.get(response["Location"])))
 
 
 def ready(site, played, content) -> Launched:
@@ -131,7 +149,10 @@ def test_it_launches_an_au_with_the_cmi5_launch_parameters(site, played, cast):
     assert launched.host == CONTENT
     assert launched.path.endswith("/files/au/index.html")
     assert launched.params["endpoint"] == f"http://{SITE}/xapi/"
-    assert launched.params["activityId"] == AU1
+    # cmi5 8.1: the LMS's own activityId, never the publisher's AU id.
+    assert launched.params["activityId"] == cmi5_services.lms_id("au", AU1)
+    assert launched.params["activityId"] != AU1
+    assert launched.params["activityId"].startswith(f"http://{SITE}/xapi/activities/cmi5-au/")
     assert launched.actor == {
         "objectType": "Agent",
         "name": cast.learner.full_name,
@@ -156,7 +177,7 @@ def test_it_writes_launched_before_the_launch(site, played):
     launched = launch(site, played)
     statement = Statement.objects.get(verb_id=VERB + "launched")
     data = statement.data
-    assert data["object"]["id"] == AU1
+    assert data["object"]["id"] == cmi5_services.lms_id("au", AU1)
     assert data["actor"] == launched.actor
     context = data["context"]
     assert context["registration"] == launched.registration
@@ -169,17 +190,25 @@ def test_it_writes_launched_before_the_launch(site, played):
 
 def test_it_writes_launch_data_and_learner_preferences(site, played, cast):
     launched = launch(site, played)
-    data = xapi.get_state(AU1, launched.actor, "LMS.LaunchData", registration=launched.registration)
+    data = xapi.get_state(
+        launched.params["activityId"],
+        launched.actor,
+        "LMS.LaunchData",
+        registration=launched.registration,
+    )
     assert data == {
         "contextTemplate": {
-            "contextActivities": {"grouping": [{"id": COURSE_IRI}]},
+            "contextActivities": {"grouping": [{"id": AU1}]},
             "extensions": {cmi5_services.SESSION_ID: str(launched.session.session_id)},
         },
         "launchMode": "Normal",
         "moveOn": "CompletedAndPassed",
         "masteryScore": 0.8,
         "launchParameters": "level=1",
-        "returnURL": f"http://{SITE}/scorm/courses/{played.course.slug}/lessons/{played.lesson.pk}/",
+        "returnURL": (
+            f"http://{SITE}/scorm/courses/{played.course.slug}/lessons/{played.lesson.pk}"
+            "/au/return/"
+        ),
     }
     key = xapi.DocumentKey("agent", agent_ifi=f"account:http://{SITE}|{cast.learner.pk}")
     preferences = json.loads(bytes(xapi.get_document(key, "cmi5LearnerPreferences").content))
@@ -193,10 +222,14 @@ def test_the_fetch_url_gives_the_token_once(site, played, content):
     token = first.json()["auth-token"]
     key, _, secret = base64.b64decode(token).decode().partition(":")
     assert xapi.authenticate(key, secret) is not None
+    # cmi5 8.2.3.1 and 8.2.2: a second call answers 200 with the error JSON, code 1.
     second = launched.fetch(content)
-    assert second.status_code == 403
-    assert second.json()["error-code"] == "1"
-    assert "already used" in second.json()["error-text"]
+    assert second.status_code == 200
+    assert second["Content-Type"] == "application/json"
+    assert second.json() == {
+        "error-code": "1",
+        "error-text": "The authorization token has already been returned.",
+    }
 
 
 def test_the_fetch_url_answers_only_on_the_content_origin_with_post(site, played, content):
@@ -223,7 +256,11 @@ def test_moveon_completes_the_lesson_and_writes_satisfied(site, played, content)
     progress = LessonProgress.objects.get(enrollment=played.enrollment, lesson=played.lesson)
     assert progress.status == LessonProgress.Status.COMPLETED
     satisfied = Statement.objects.filter(verb_id=cmi5_services.VERBS["satisfied"])
-    assert {s.object_activity for s in satisfied} == {BLOCK, COURSE_IRI}
+    # 9.3.9: the LMS's own block and course ids.
+    assert {s.object_activity for s in satisfied} == {
+        cmi5_services.lms_id("block", BLOCK),
+        cmi5_services.lms_id("course", COURSE_IRI),
+    }
     session = Cmi5Session.objects.get()
     for row in satisfied:
         assert row.data["context"]["extensions"][cmi5_services.SESSION_ID] == str(
@@ -331,7 +368,7 @@ def test_not_applicable_aus_are_waived_at_the_first_launch(cast, site):
     played = package_course(cast, two_aus(), title="Fire safety")
     launch(site, played)
     waived = Statement.objects.get(verb_id=cmi5_services.VERBS["waived"])
-    assert waived.object_activity == AU2
+    assert waived.object_activity == cmi5_services.lms_id("au", AU2)
     assert waived.data["result"]["extensions"][cmi5_services.REASON] == "Administrative"
     launch(site, played)
     assert Statement.objects.filter(verb_id=cmi5_services.VERBS["waived"]).count() == 1
@@ -341,7 +378,7 @@ def test_an_external_au_is_launched_at_its_own_address(cast, site):
     played = package_course(cast, two_aus(), title="Fire safety")
     launched = launch(site, played, index=1)
     assert launched.url.startswith("https://aus.example.com/quiz?endpoint=")
-    assert launched.params["activityId"] == AU2
+    assert launched.params["activityId"] == cmi5_services.lms_id("au", AU2)
 
 
 def test_a_session_left_open_is_abandoned_by_the_periodic_job(site, played, content, settings):
@@ -417,11 +454,15 @@ def test_the_author_uploads_a_cmi5_course_in_the_package_panel(cast):
 
 def test_the_launch_page_has_bounded_queries(site, played, django_assert_max_num_queries):
     url = f"/scorm/courses/{played.course.slug}/lessons/{played.lesson.pk}/"
-    # 20, plus the lesson's launched statement on a cold LRS (platform client, activities).
-    with django_assert_max_num_queries(20 + 9):
+    # 21, plus the lesson's launched statement on a cold LRS (platform client, activities).
+    with django_assert_max_num_queries(21 + 9):
         response = site.get(url)
     assert response.status_code == 200
-    assert "form-action 'self' http://localhost:8000" in response["Content-Security-Policy"]
+    # Each AU's form posts to this site (the player page follows): form-action 'self'.
+    directives = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert directives["form-action"] == "'self'"
 
 
 def test_a_replaced_cmi5_package_keeps_the_registration_and_results(site, played, content, cast):
@@ -449,7 +490,7 @@ def test_an_au_may_not_change_its_launch_data(site, played, content):
     headers = {"Authorization": f"Basic {launched.token}", "X-Experience-API-Version": "1.0.3"}
     query = urlencode(
         {
-            "activityId": AU1,
+            "activityId": launched.params["activityId"],
             "registration": launched.registration,
             "agent": json.dumps(launched.actor),
         }
@@ -461,7 +502,12 @@ def test_an_au_may_not_change_its_launch_data(site, played, content):
     assert refused.status_code == 403
     assert "LMS.LaunchData" in refused.content.decode()
     assert http.delete(url.replace("&stateId=", ""), headers=headers).status_code == 403
-    data = xapi.get_state(AU1, launched.actor, "LMS.LaunchData", registration=launched.registration)
+    data = xapi.get_state(
+        launched.params["activityId"],
+        launched.actor,
+        "LMS.LaunchData",
+        registration=launched.registration,
+    )
     assert data["launchMode"] == "Normal"
     # Its own state documents are its to write, and it reads the launch data.
     own = http.put(

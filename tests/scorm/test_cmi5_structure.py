@@ -92,6 +92,14 @@ BAD = [
     (cmi5_xml(au_xml(url="au/missing.html")), "which is not in the package"),
     (cmi5_xml(au_xml(url="")), "has an empty url"),
     (cmi5_xml(au_xml(url="au/a b.html")), "spaces or backslashes"),
+    (
+        cmi5_xml(au_xml(url="au/index.html?actor=me")),
+        "uses “actor”, a name of the cmi5 launch parameters",
+    ),
+    (
+        cmi5_xml(au_xml(url="https://aus.example.com/q?x=1&amp;endpoint=e")),
+        "uses “endpoint”, a name of the cmi5 launch parameters",
+    ),
     (cmi5_xml(au_xml(attributes='moveOn="Finished"')), "moveOn “Finished”"),
     (cmi5_xml(au_xml(attributes='masteryScore="1.5"')), "masteryScore “1.5”"),
     (cmi5_xml(au_xml(attributes='masteryScore="-0.1"')), "masteryScore “-0.1”"),
