@@ -104,8 +104,8 @@ def test_a_large_batch_is_stored_whole_with_its_links_in_order(lrs):
     )
     found = lrs.get("statements", {"agent": json.dumps(ADA), "related_agents": "true"}).json()
     assert [s["id"] for s in found["statements"]] == [ids[-1]]
-    assert lrs.get("statements", {"agent": json.dumps(BOB)}).json()["statements"][0]["id"] == (
-        ids[-1]
+    assert (
+        lrs.get("statements", {"agent": json.dumps(BOB)}).json()["statements"][0]["id"] == (ids[-1])
     )
 
 
