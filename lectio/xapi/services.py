@@ -363,9 +363,15 @@ def store_statements(
     try:
         with transaction.atomic():
             # One query finds the ids already stored and voiding statements that arrived
-            # before their target.
-            found = Statement.objects.filter(
-                Q(statement_id__in=ids) | Q(object_statement__in=ids, verb_id=validation.VOIDED)
+            # before their target; ids the LRS made up just now are new to both.
+            given = [sid for sid, data in zip(ids, received, strict=True) if "id" in data]
+            found = (
+                Statement.objects.filter(
+                    Q(statement_id__in=given)
+                    | Q(object_statement__in=given, verb_id=validation.VOIDED)
+                )
+                if given
+                else Statement.objects.none()
             )
             existing: dict[str, Statement] = {}
             late: set[str] = set()
@@ -465,7 +471,7 @@ def write_rows(
     rows: list[dict[str, Any]], link_sets: list[tuple[set[str], set[str], set[str]]]
 ) -> None:
     """Insert statement rows (from :func:`_columns`) and their links, in the caller's
-    transaction. Batches on PostgreSQL go with ``COPY`` (decision 164): the rows' keys are
+    transaction. Batches on PostgreSQL go with ``COPY`` (decision 203): the rows' keys are
     drawn from the sequence first, then both tables are streamed, where an ``INSERT`` of
     the same rows spends most of its time quoting parameters in Python."""
     if not rows:
