@@ -616,6 +616,8 @@ def _check_attachments(received: list[dict[str, Any]], parts: dict[str, Part]) -
 
 
 def _store_parts(parts: dict[str, Part]) -> None:
+    if not parts:  # most requests: no attachment content (building the query costs)
+        return
     known = set(Attachment.objects.filter(sha2__in=list(parts)).values_list("sha2", flat=True))
     Attachment.objects.bulk_create(
         [
