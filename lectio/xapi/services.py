@@ -327,8 +327,12 @@ def store_statements(
     version: str = "1.0.3",
     statement_id: str | None = None,
     keep_existing: bool = False,
+    owned: bool = False,
 ) -> list[str]:
     """Validate and store statements in one transaction; returns their ids in order.
+
+    ``owned``: the statements were parsed for this call alone (a request's body) and may
+    be completed in place; otherwise they are copied first, the caller's left as given.
 
     Raises :class:`StatementError` (400) naming the rule broken and :class:`Conflict` (409)
     when an id is already stored with other content. Statements already stored with the
@@ -390,7 +394,7 @@ def store_statements(
                     if not _same(existing[statement_uuid].data, {**original, "id": statement_uuid}):
                         raise Conflict(f"statement {statement_uuid} is stored with other content")
                     continue
-                data = json.loads(json.dumps(original))  # a deep copy, faster
+                data = original if owned else json.loads(json.dumps(original))  # deep copy
                 _normalise(data)
                 data["id"] = statement_uuid
                 data.setdefault("timestamp", now.isoformat())
