@@ -1,24 +1,29 @@
-"""LRS load: a store of many statements, then writers and readers at the xAPI endpoints.
+"""LRS load: a store of many statements, then writers and readers at the xAPI endpoints of
+the production server.
 
 `.venv/bin/python bench/lrs_load.py [--store 1000000] [--agents 5000] [--writers 8]
-[--batches 40] [--runs 200] [--json out.json]`, or `--quick` for a smoke run
-(`tests/test_bench_lrs_load.py` runs it on every test run so it cannot rot).
+[--seconds 20] [--readers 1] [--json out.json]`, `--reuse DIR` for the data set of a
+`bench/suite.py --keep` run (its statements and LRS credentials), or `--quick` for a smoke
+run (`tests/test_bench_lrs_load.py` runs it on every test run so it cannot rot).
 
-It builds a throw-away data folder (SQLite; with DATABASE_URL pointing at PostgreSQL, a
-throw-away database beside the named one, dropped afterwards), fills the store with
-`--store` statements through `xapi.services.store_statements` (batches of 1,000; `--agents`
-people, 20 verbs, a tenth as many activities as agents, registrations on a third), then
-drives Django's test client in-process with HTTP Basic credentials:
+1. A throw-away data folder (SQLite; with DATABASE_URL pointing at PostgreSQL, a
+   throw-away database beside the named one, dropped afterwards) filled in a child process
+   with `--store` statements by `xapi.bench.generate_statements` — the rows and links
+   `xapi.services.store_statements` writes, in bulk; `--agents` people, a tenth as many
+   activities, registrations on a third — then `ANALYZE`.
+2. `lectio serve` (gunicorn, its defaults or `--workers`/`--threads`) with
+   `LECTIO_BENCH=1`: `/bench/baseline` answers without the database and every response
+   carries its SQL query count.
+3. From this process, over HTTP with an LRS client's Basic credentials, one phase of
+   `--seconds` each (`bench/suite.py`'s driver):
+   - `baseline` and `single POST` (one statement a request) from `--writers` threads: the
+     single POST's requests/s over the baseline's is the issue's ratio (target 25 %);
+   - `batch POST (100)` from `--writers` threads: statements/s, then a count of the
+     store that proves every acknowledged statement is there and nothing else;
+   - `GET agent+verb` and `GET activity+since` (`since` at the newest tenth of the store)
+     from `--readers` threads: p50/p95 (target p95 < 50 ms).
 
-- `baseline /healthz` and `single POST` (one statement per request), one thread each,
-  `--runs` requests: the single POST's requests/s over the baseline's is the ratio the
-  issue's target (25 %) speaks of;
-- `batch POST` (100 statements per request) from `--writers` threads, `--batches` requests
-  each: statements/s over the wall-clock time, then a count that proves none was lost;
-- `GET agent+verb` and `GET activity+since` (`--runs` each, random agent/verb/activity,
-  `since` near the newest tenth of the store): p50/p95.
-
-Each request's SQL queries are counted; failures are counted, never hidden.
+Failures are counted, never hidden; the server's CPU per request is reported.
 """
 
 import argparse
@@ -26,248 +31,263 @@ import base64
 import json
 import os
 import random
-import statistics
+import sqlite3
+import subprocess
 import sys
 import tempfile
-import threading
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-VERB = "https://lectio.test/verbs/{}"
-ACTIVITY = "https://lectio.test/activities/{}"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import suite  # noqa: E402 - bench/suite.py, after the path above
+
+from lectio.xapi import bench as xapi_bench  # noqa: E402 - plain functions, no Django
+
+BATCH = 100
+BODIES = 64  # request bodies made before a phase, sent in turn
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0.0
-
-
-@contextmanager
-def throwaway_database() -> Iterator[str]:
-    """A fresh data folder, and on PostgreSQL a fresh database beside DATABASE_URL's."""
-    with tempfile.TemporaryDirectory(prefix="lectio-lrs-load-") as data:
-        os.environ["LECTIO_DATA_DIR"] = data
-        (Path(data) / "static").mkdir()  # whitenoise looks for it
-        os.environ.setdefault("LOG_LEVEL", "ERROR")
-        url = os.environ.get("DATABASE_URL", "")
-        if not url.startswith(("postgres://", "postgresql://")):
-            os.environ.pop("DATABASE_URL", None)
-            yield "sqlite"
-            return
-        import psycopg
-
-        parts = urlsplit(url)
-        name = f"{parts.path.lstrip('/') or 'lectio'}_lrsbench_{os.getpid()}"
-        admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as server:
-            server.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-        try:
-            yield "postgresql"
-        finally:
-            from django.db import connections
-
-            for connection in connections.all():
-                connection.close()
-                close_pool = getattr(connection, "close_pool", None)
-                if close_pool is not None:
-                    close_pool()
-            with psycopg.connect(admin, autocommit=True) as server:
-                server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def agent(number: int) -> dict[str, Any]:
-    return {"objectType": "Agent", "mbox": f"mailto:person{number}@bench.test"}
-
-
-def make_statement(rng: random.Random, agents: int) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "actor": agent(rng.randrange(agents)),
-        "verb": {"id": VERB.format(rng.randrange(20))},
-        "object": {"id": ACTIVITY.format(rng.randrange(max(1, agents // 10)))},
-        "result": {"score": {"scaled": round(rng.random(), 2)}, "completion": True},
-    }
-    if rng.random() < 0.33:
-        data["context"] = {"registration": str(uuid.UUID(int=rng.getrandbits(128), version=4))}
-    return data
-
-
-def fill(store: int, agents: int, client: Any) -> float:
-    from lectio.xapi import services
-
-    rng = random.Random(7)  # noqa: S311 - made-up data, repeatable
-    began = time.monotonic()
-    done = 0
-    while done < store:
-        size = min(1000, store - done)
-        services.store_statements([make_statement(rng, agents) for _ in range(size)], client=client)
-        done += size
-    return time.monotonic() - began
-
-
-def run(args: argparse.Namespace, engine: str) -> dict[str, Any]:
+def generate_in_child(args: argparse.Namespace) -> None:
+    """``--generate FILE``: migrate, fill the store, ANALYZE; write the LRS details."""
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    from lectio.xapi import services
-    from lectio.xapi.models import Statement
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
-    lrs_client, secret = services.create_client("Bench", scopes=["all"])
-    fill_seconds = fill(args.store, args.agents, lrs_client)
-    if engine == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    token = base64.b64encode(f"{lrs_client.key}:{secret}".encode()).decode()
-    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
-    since_row = (
-        Statement.objects.order_by("-seq").values_list("stored", flat=True)[args.store // 10]
-        if args.store > 10
-        else None
+    began = time.monotonic()
+    made = xapi_bench.generate_statements(
+        args.store, 7, agents=args.agents, activities=max(1, args.agents // 10)
     )
-    timings: dict[str, list[float]] = {}
-    queries: dict[str, int] = {}
-    errors: list[str] = []
-    lock = threading.Lock()
+    made["fill_seconds"] = round(time.monotonic() - began, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    Path(args.generate).write_text(json.dumps(made))
 
-    def call(client: Client, step: str, method: str, path: str, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            with CaptureQueriesContext(connection) as captured:
-                if method == "GET":
-                    response = client.get(path, kwargs.get("params", {}), headers=headers)
-                else:
-                    response = client.post(
-                        path, kwargs["body"], content_type="application/json", headers=headers
-                    )
-        except Exception as exc:  # a failed request is a result to report
-            with lock:
-                errors.append(f"{step}: {type(exc).__name__}: {exc}")
-            return None
-        elapsed = time.perf_counter() - started
-        with lock:
-            timings.setdefault(step, []).append(elapsed)
-            queries[step] = max(queries.get(step, 0), len(captured))
-            if response.status_code >= 400:
-                errors.append(f"{step}: HTTP {response.status_code} {response.content[:200]!r}")
-        return response
 
-    rng = random.Random(11)  # noqa: S311 - made-up data, repeatable
-    client = Client()
-    for _ in range(3):  # imports, URL resolving and the credential cache, untimed
-        client.get("/healthz")
-        client.get("/xapi/statements", {"limit": 1}, headers=headers)
-    single_began = time.monotonic()
-    for _ in range(args.runs):
-        call(client, "baseline /healthz", "GET", "/healthz")
-    baseline_wall = time.monotonic() - single_began
-    single_began = time.monotonic()
-    for _ in range(args.runs):
-        body = json.dumps(make_statement(rng, args.agents))
-        call(client, "single POST", "POST", "/xapi/statements", body=body)
-    single_wall = time.monotonic() - single_began
+def stored_count(env: dict[str, str]) -> int:
+    """Statements in the store, read straight from the database."""
+    url = env.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
 
-    before = Statement.objects.count()
+        with psycopg.connect(url) as connection:
+            row = connection.execute("SELECT count(*) FROM xapi_statement").fetchone()
+            return int(row[0]) if row else 0
+    with sqlite3.connect(Path(env["LECTIO_DATA_DIR"]) / "lectio.sqlite3") as connection:
+        return int(connection.execute("SELECT count(*) FROM xapi_statement").fetchone()[0])
 
-    def batch() -> str:
-        return json.dumps([make_statement(rng, args.agents) for _ in range(100)])
 
-    bodies = [[batch() for _ in range(args.batches)] for _ in range(args.writers)]
+class Driver:
+    """The LRS's requests, one kept-alive connection per thread."""
 
-    def writer(mine: list[str]) -> None:
-        own = Client()
-        for body in mine:
-            call(own, "batch POST (100)", "POST", "/xapi/statements", body=body)
-        connection.close()
+    def __init__(self, port: int, lrs: dict[str, Any]) -> None:
+        self.port = port
+        self.lrs = lrs
+        token = base64.b64encode(f"{lrs['key']}:{lrs['secret']}".encode()).decode()
+        self.headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
+        self.browsers: dict[int, suite.Browser] = {}
+        self.rng = random.Random(11)  # noqa: S311 - made-up load, repeatable
+        self.turn = 0
+        self.bodies: list[str] = []
 
-    batch_began = time.monotonic()
-    threads = [threading.Thread(target=writer, args=(bodies[n],)) for n in range(args.writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    batch_wall = time.monotonic() - batch_began
-    sent = args.writers * args.batches * 100
-    stored = Statement.objects.count() - before
+    def browser(self, index: int) -> suite.Browser:
+        if index not in self.browsers:
+            self.browsers[index] = suite.Browser(self.port)
+        return self.browsers[index]
 
-    for _ in range(args.runs):
-        params = {
-            "agent": json.dumps({"mbox": agent(rng.randrange(args.agents))["mbox"]}),
-            "verb": VERB.format(rng.randrange(20)),
-        }
-        call(client, "GET agent+verb", "GET", "/xapi/statements", params=params)
-    for _ in range(args.runs):
-        params = {"activity": ACTIVITY.format(rng.randrange(max(1, args.agents // 10)))}
-        if since_row is not None:
-            params["since"] = since_row.isoformat()
-        call(client, "GET activity+since", "GET", "/xapi/statements", params=params)
+    def make_bodies(self, size: int) -> None:
+        """Request bodies, made before the phase so the driver's own work stays small."""
+        agents, activities = self.lrs["agents"], self.lrs["activities"]
 
-    baseline_rps = args.runs / baseline_wall
-    single_rps = len(timings.get("single POST", [])) / single_wall
-    baseline = statistics.median(timings.get("baseline /healthz") or [1.0])
-    return {
-        "engine": engine,
-        "store": args.store,
-        "agents": args.agents,
-        "writers": args.writers,
-        "fill_seconds": round(fill_seconds, 1),
-        "fill_statements_per_second": round(args.store / fill_seconds, 1) if fill_seconds else 0,
-        "baseline_requests_per_second": round(baseline_rps, 1),
-        "single_post_requests_per_second": round(single_rps, 1),
-        "single_post_vs_baseline": round(single_rps / baseline_rps, 3),
-        "batch_statements_sent": sent,
-        "batch_statements_stored": stored,
-        "batch_statements_per_second": round(stored / batch_wall, 1),
-        "errors": len(errors),
-        "error_samples": errors[:10],
-        "steps": {
-            step: {
-                "requests": len(values),
-                "max_queries": queries[step],
-                "p50_ms": round(percentile(values, 0.5), 1),
-                "p95_ms": round(percentile(values, 0.95), 1),
-                "p50_vs_baseline": round(statistics.median(values) / baseline, 1),
+        def one() -> Any:
+            return xapi_bench.statement(self.rng, agents, activities)
+
+        self.bodies = [
+            json.dumps(one() if size == 1 else [one() for _ in range(size)]) for _ in range(BODIES)
+        ]
+
+    def next_body(self) -> str:
+        self.turn += 1  # threads may send the same body: each statement gets a new id
+        return self.bodies[self.turn % len(self.bodies)]
+
+    def act(self, name: str, index: int, phase: suite.Phase) -> None:
+        browser = self.browser(index)
+        if name == "baseline":
+            phase.record(name, browser.request("GET", "/bench/baseline"), suite.OK)
+            return
+        if name.startswith(("single", "batch")):
+            answer = browser.request(
+                "POST", "/xapi/statements", extra=self.headers, json_body=self.next_body()
+            )
+            phase.record(name, answer, suite.OK)
+            return
+        if name == "GET agent+verb":
+            query = {
+                "agent": json.dumps(xapi_bench.agent(self.rng.randrange(self.lrs["agents"]))),
+                "verb": self.rng.choice(xapi_bench.VERBS),
             }
-            for step, values in timings.items()
-        },
-        "cpus": os.cpu_count(),
+        else:
+            query = {
+                "activity": xapi_bench.activity(self.rng.randrange(self.lrs["activities"])),
+                "since": self.lrs["since"],
+            }
+        answer = browser.request("GET", f"/xapi/statements?{urlencode(query)}", extra=self.headers)
+        phase.record(name, answer, suite.OK)
+
+    def close(self) -> None:
+        for browser in self.browsers.values():
+            browser.close()
+
+
+def measure(port: int, pid: int, env: dict[str, str], lrs: dict[str, Any], args: Any) -> Any:
+    driver = Driver(port, lrs)
+    warm = suite.Phase(pid)  # imports, URL resolving and the credential cache, untimed
+    driver.make_bodies(1)
+    for index in range(args.writers):
+        driver.act("baseline", index, warm)
+        driver.act("single POST", index, warm)
+    phases: dict[str, dict[str, Any]] = {}
+    counts: dict[str, int] = {}
+    plan = [
+        ("baseline", args.writers, 0),
+        ("single POST", args.writers, 1),
+        (f"batch POST ({BATCH})", args.writers, BATCH),
+        ("GET agent+verb", args.readers, 0),
+        ("GET activity+since", args.readers, 0),
+    ]
+    for name, threads, size in plan:
+        if size:
+            driver.make_bodies(size)
+            before = stored_count(env)
+        phase = suite.Phase(pid)
+        phases[name] = phase.run(threads, args.seconds, partial(driver.act, name))
+        if size:
+            counts[name] = stored_count(env) - before
+    driver.close()
+    return phases, counts
+
+
+def report(phases: dict[str, Any], counts: dict[str, int]) -> dict[str, Any]:
+    steps: dict[str, Any] = {}
+    errors: list[str] = []
+    error_count = 0
+    for phase in phases.values():
+        for sub, summary in phase["steps"].items():
+            error_count += summary["errors"]
+            errors += summary["error_samples"]
+            if sub == "driver":  # exceptions in the driver: counted above, no timings
+                continue
+            requests = summary["requests"]
+            cpu = 1000 * phase["server_cpu_seconds"] / requests if requests else 0.0
+            steps[sub] = {
+                **summary,
+                "threads": phase["concurrency"],
+                "server_cpu_cores": phase["server_cpu_cores"],
+                "server_cpu_ms": round(cpu, 2),
+            }
+    base = steps.get("baseline", {}).get("requests_per_second") or 1.0
+    for summary in steps.values():
+        summary["vs_baseline_rps"] = round(summary["requests_per_second"] / base, 3)
+    batch = f"batch POST ({BATCH})"
+    acknowledged = {
+        name: steps.get(name, {}).get("statuses", {}).get("200", 0) * size
+        for name, size in (("single POST", 1), (batch, BATCH))
     }
+    return {
+        "steps": steps,
+        "errors": error_count,
+        "error_samples": errors[:10],
+        "single_post_vs_baseline": steps.get("single POST", {}).get("vs_baseline_rps", 0.0),
+        "single_statements_acknowledged": acknowledged["single POST"],
+        "single_statements_stored": counts.get("single POST", 0),
+        "batch_statements_acknowledged": acknowledged[batch],
+        "batch_statements_stored": counts.get(batch, 0),
+        "batch_statements_per_second": round(counts.get(batch, 0) / phases[batch]["seconds"], 1)
+        if batch in phases
+        else 0.0,
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    results: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "writers": args.writers,
+        "readers": args.readers,
+        "seconds_per_phase": args.seconds,
+    }
+    if args.reuse:
+        data = json.loads((args.reuse / "bench-data.json").read_text())
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update(LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="lectio.settings")
+        env.update(data["env"])
+        lrs = data["lrs"]
+        engine = "postgresql" if "DATABASE_URL" in env else "sqlite"
+        results.update(engine=engine, store=lrs["count"], agents=lrs["agents"], reused=True)
+        return {**results, **serve_and_measure(env, lrs, args)}
+    with suite.throwaway(args.database) as env:
+        made = Path(env["LECTIO_DATA_DIR"]) / "lrs-data.json"
+        (Path(env["LECTIO_DATA_DIR"]) / "static").mkdir(exist_ok=True)  # whitenoise's
+        generate = [sys.executable, __file__, "--generate", str(made)]
+        generate += ["--store", str(args.store), "--agents", str(args.agents)]
+        done = subprocess.run(generate, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+        if done.returncode:
+            raise SystemExit(f"filling the store failed:\n{done.stderr[-3000:]}")
+        lrs = json.loads(made.read_text())
+        results.update(
+            engine=args.database,
+            store=args.store,
+            agents=args.agents,
+            fill_seconds=lrs["fill_seconds"],
+            fill_statements_per_second=round(args.store / max(lrs["fill_seconds"], 0.1)),
+        )
+        return {**results, **serve_and_measure(env, lrs, args)}
+
+
+def serve_and_measure(env: dict[str, str], lrs: dict[str, Any], args: Any) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as scratch:
+        log = Path(scratch) / "server.log"
+        with suite.server(env, args, log) as (port, pid):
+            phases, counts = measure(port, pid, env, lrs, args)
+        server_errors = [
+            line for line in log.read_text(errors="replace").splitlines() if "Error" in line
+        ]
+    measured = report(phases, counts)
+    measured["server_log_errors"] = server_errors[:10]
+    measured["errors"] += len(server_errors)
+    return measured
 
 
 def table(results: dict[str, Any]) -> str:
     lines = [
-        f"{results['engine']}: a store of {results['store']:,} statements "
-        f"(filled at {results['fill_statements_per_second']:,}/s); "
-        f"batch POST: {results['batch_statements_per_second']:,} statements/s from "
-        f"{results['writers']} writers, {results['batch_statements_stored']:,} of "
-        f"{results['batch_statements_sent']:,} stored; single POST "
-        f"{results['single_post_requests_per_second']} requests/s = "
-        f"{results['single_post_vs_baseline']:.0%} of the baseline's "
-        f"{results['baseline_requests_per_second']}; {results['errors']} errors",
-        "| step | requests | queries | p50 ms | p95 ms | vs baseline |",
-        "|---|---:|---:|---:|---:|---:|",
+        f"{results['engine']}: a store of {results['store']:,} statements"
+        + (
+            f" (filled at {results['fill_statements_per_second']:,}/s)"
+            if "fill_statements_per_second" in results
+            else " (reused)"
+        )
+        + f"; batch POST: {results['batch_statements_per_second']:,} statements/s from "
+        f"{results['writers']} writers, {results['batch_statements_stored']:,} stored of "
+        f"{results['batch_statements_acknowledged']:,} acknowledged; single POST "
+        f"{results['single_post_vs_baseline']:.0%} of the baseline's requests/s; "
+        f"{results['errors']} errors",
+        "| step | threads | requests/s | vs baseline | queries | p50 ms | p95 ms | p99 ms "
+        "| server CPU ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for step, s in results["steps"].items():
         lines.append(
-            f"| {step} | {s['requests']} | {s['max_queries']} | {s['p50_ms']} | {s['p95_ms']} "
-            f"| {s['p50_vs_baseline']} |"
+            f"| {step} | {s['threads']} | {s['requests_per_second']} | {s['vs_baseline_rps']} "
+            f"| {s['queries_max']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} "
+            f"| {s['server_cpu_ms']} |"
         )
     return "\n".join(lines)
 
@@ -277,17 +297,29 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--store", type=int, default=1_000_000)
     parser.add_argument("--agents", type=int, default=5000)
     parser.add_argument("--writers", type=int, default=8)
-    parser.add_argument("--batches", type=int, default=40, help="requests of 100 per writer")
-    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--readers", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=20.0, help="per phase")
+    parser.add_argument("--workers", type=int, help="lectio serve --workers")
+    parser.add_argument("--threads", type=int, help="lectio serve --threads")
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="postgresql"
+        if os.environ.get("DATABASE_URL", "").startswith("postgres")
+        else "sqlite",
+    )
+    parser.add_argument("--reuse", type=Path, help="the data folder of a suite.py --keep run")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 300 statements")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--generate", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.quick:
-        args.store, args.agents, args.batches, args.runs = 300, 20, 2, 10
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lectio.settings")
-    with throwaway_database() as engine:
-        results = run(args, engine)
+    if args.generate:
+        generate_in_child(args)
+        return
+    if args.quick:
+        args.store, args.agents, args.seconds = 300, 20, 1.0
+    results = run(args)
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

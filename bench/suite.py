@@ -623,6 +623,7 @@ def prepared(
         env.update(LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="lectio.settings")
         env.update(data.pop("env"))
         args.database = "postgresql" if "DATABASE_URL" in env else "sqlite"
+        args.size = data.get("size", args.size)
         yield env, data
         return
     with throwaway(args.database, args.keep) as env:
@@ -665,7 +666,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         },
     }
     with prepared(args, levels) as (env, data), tempfile.TemporaryDirectory() as scratch:
-        results["database"] = args.database  # --reuse tells it from the kept data set
+        # --reuse tells both from the kept data set
+        results["database"], results["size"] = args.database, args.size
         results["data"] = {
             k: v for k, v in data.items() if k not in {"learners", "managers", "administrators"}
         }

@@ -1,5 +1,5 @@
-"""The LRS load benchmark runs (so it cannot rot): no errors, no lost statement, and every
-step runs a bounded number of queries."""
+"""The LRS load benchmark runs against the production server (so it cannot rot): no errors,
+no lost statement, and every step runs a bounded number of queries."""
 
 import json
 import os
@@ -21,16 +21,21 @@ def test_the_lrs_load_benchmark_runs_without_errors_or_lost_statements(tmp_path)
     assert "| GET agent+verb |" in done.stdout  # the readable table
     results = json.loads(out.read_text())
     assert results["errors"] == 0, results["error_samples"]
-    assert results["batch_statements_stored"] == results["batch_statements_sent"] == 8 * 2 * 100
+    # Every acknowledged statement is stored, and nothing else.
+    assert results["batch_statements_acknowledged"] > 0
+    assert results["batch_statements_stored"] == results["batch_statements_acknowledged"]
+    assert results["single_statements_stored"] == results["single_statements_acknowledged"] > 0
     steps = results["steps"]
     assert set(steps) == {
-        "baseline /healthz",
+        "baseline",
         "single POST",
         "batch POST (100)",
         "GET agent+verb",
         "GET activity+since",
     }
+    assert steps["baseline"]["queries_max"] == 0  # no database
     for name, step in steps.items():
-        assert 1 <= step["max_queries"] <= 8, (name, step)
-        assert step["p50_ms"] > 0, name
+        assert step["requests"] > 0 and step["p50_ms"] > 0, name
+        if name != "baseline":
+            assert 1 <= step["queries_max"] <= 8, (name, step)
     assert results["single_post_vs_baseline"] > 0

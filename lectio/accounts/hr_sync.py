@@ -15,6 +15,8 @@ minutes the worker picks them up (departments first, then people, each by name):
   *and* more than ``LECTIO_HR_MAX_DEACTIVATION_PERCENT`` of the people HR sync manages
   is refused whole (most likely a truncated export); ``lectio hr_sync FILE --force``
   applies it after a look;
+- a file a stopped worker left in ``processing/`` for an hour goes back to the queue
+  (to ``failed/`` if a newer file of its name is waiting);
 - each file makes an ``HrSyncRun`` with what changed (created, updated fields, moved,
   deactivated, errors with line numbers), listed for administrators and optionally
   e-mailed.
@@ -29,6 +31,7 @@ import math
 import os
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 PARTIAL_PREFIX = "people-changes"
 SETTLE_SECONDS = 10  # a file written this recently may still be growing: next run
+STALE_CLAIM = timedelta(hours=1)  # far longer than any run: its worker has died
+_STAMP = "%Y%m%dT%H%M%S"
 
 
 class _Rollback(Exception):
@@ -382,6 +387,7 @@ def sync_drop_folder(
         folder = Path(settings.LECTIO_HR_DROP_DIR)
     if folder is None or not folder.is_dir():
         return []
+    _requeue_stale_claims(folder)
     runs = []
     now = time.time()
     waiting = [
@@ -392,7 +398,7 @@ def sync_drop_folder(
         and now - path.stat().st_mtime >= settle_seconds
     ]
     for path in sorted(waiting, key=_order):
-        stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+        stamp = timezone.now().strftime(_STAMP)
         # Claim the file first: a rename is atomic, so two workers never both take it.
         try:
             claimed = _move(path, folder / "processing", f"{stamp}-{path.name}")
@@ -407,6 +413,36 @@ def sync_drop_folder(
         _email(run)
         runs.append(run)
     return runs
+
+
+def _requeue_stale_claims(folder: Path) -> None:
+    """A file left in ``processing/`` by a worker that died goes back to the queue under
+    its own name: a run is one transaction, and applying a file again changes nothing it
+    already changed. If a newer file of that name is waiting, the old one is superseded
+    and goes to ``failed/`` with a note instead."""
+    processing = folder / "processing"
+    if not processing.is_dir():
+        return
+    for path in processing.iterdir():
+        stamp, _sep, name = path.name.partition("-")
+        try:
+            claimed = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        if not name or timezone.now() - claimed < STALE_CLAIM:
+            continue
+        try:
+            if (folder / name).exists():
+                kept = _move(path, folder / "failed")
+                note = _("Left unfinished by a stopped run; a newer %(name)s replaced it.")
+                kept.with_name(kept.name + ".errors.txt").write_text(
+                    note % {"name": name} + "\n", encoding="utf-8"
+                )
+            else:
+                _move(path, folder, name)
+        except FileNotFoundError:  # another worker moved it first
+            continue
+        logger.warning("HR sync: %s was left in processing/ since %s", name, claimed)
 
 
 def _email(run: HrSyncRun) -> None:

@@ -51,15 +51,17 @@ def _remote_metadata(provider: Provider) -> str:
     return str(text)
 
 
-def _config(provider: Provider, urls: dict[str, str]) -> SPConfig:
-    raw = provider.config
+def _config(provider: Provider, urls: dict[str, str], *, idp: bool = True) -> SPConfig:
+    """pysaml2's configuration; without ``idp`` the IdP's metadata is left out (our own
+    metadata does not need it, and must not fail when the IdP cannot be reached)."""
+    raw = provider.config if idp else {**provider.config, "idp_metadata_url": None}
     metadata: dict[str, Any] = {}
-    if raw.get("idp_metadata_file"):
+    if raw.get("idp_metadata_file") and idp:
         metadata["local"] = [raw["idp_metadata_file"]]
     inline = []
     if raw.get("idp_metadata_url"):
         inline.append(_remote_metadata(provider))
-    if raw.get("idp_metadata"):
+    if raw.get("idp_metadata") and idp:
         inline.append(raw["idp_metadata"])
     if inline:
         metadata["inline"] = inline
@@ -187,6 +189,6 @@ def finish(
 
 def metadata(provider: Provider, urls: dict[str, str]) -> str:
     """This service provider's metadata, for the IdP's administrator."""
-    config = _config(provider, urls)
+    config = _config(provider, urls, idp=False)
     text: bytes = create_metadata_string(None, config=config, valid=None)
     return text.decode()

@@ -38,6 +38,7 @@ RELOADED = {
         "progress_measure",
         "suspend_data",
         "objectives",
+        "interactions",  # read-write in 2004 (write-only in 1.2)
     ],
 }
 TIMESPAN_12 = re.compile(r"^(\d{2,4}):([0-5]\d):([0-5]\d)(\.\d{1,2})?$")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lectio.accounts.permissions import AuthenticatedRequest, requires
+from lectio.xapi import forwarding as forwarding_service
 from lectio.xapi import permissions, services
 from lectio.xapi.forms import ClientForm, EndpointForm
 from lectio.xapi.models import Delivery, ForwardingEndpoint, LRSClient
@@ -44,7 +45,10 @@ def forwarding(request: AuthenticatedRequest) -> HttpResponse:
     """The external LRSs statements are forwarded to, and the latest deliveries."""
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        endpoint = form.save()
+        endpoint = form.save(commit=False)
+        if form.cleaned_data["start"] == "new":
+            forwarding_service.start_after_latest(endpoint)
+        endpoint.save()
         messages.success(
             request, _("Statements will be forwarded to “%(name)s”.") % {"name": endpoint.name}
         )

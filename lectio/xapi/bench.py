@@ -59,7 +59,6 @@ def generate_statements(count: int, seed: int, *, agents: int, activities: int) 
     from django.utils import timezone
 
     from lectio.xapi import services
-    from lectio.xapi.models import Statement
 
     client, secret = services.create_client("Bench load", scopes=["all"])
     authority = client.authority()
@@ -68,7 +67,7 @@ def generate_statements(count: int, seed: int, *, agents: int, activities: int) 
     first = now - timedelta(days=DAYS)
     step = timedelta(days=DAYS) / max(1, count)
     for start in range(0, count, BATCH):
-        rows: list[Statement] = []
+        rows: list[dict[str, Any]] = []
         link_sets: list[tuple[set[str], set[str], set[str]]] = []
         for n in range(start, min(count, start + BATCH)):
             stored: datetime = first + step * n
@@ -78,12 +77,10 @@ def generate_statements(count: int, seed: int, *, agents: int, activities: int) 
             data["timestamp"] = data["stored"] = stored.isoformat()
             data["authority"] = authority
             data["version"] = "1.0.0"
-            row = services._row(data, stored, client)
-            rows.append(row)
+            rows.append(services._columns(data, stored, client))
             link_sets.append((*services._links(data), services._members(data)))
         with transaction.atomic():
-            Statement.objects.bulk_create(rows, batch_size=1000)
-            services._store_links(rows, link_sets)
+            services.write_rows(rows, link_sets)
     # The newest tenth of the store: the driver's ``since`` (a typical incremental fetch).
     since = first + step * (count - count // 10)
     return {

@@ -27,6 +27,15 @@ class EndpointForm(forms.ModelForm):  # type: ignore[type-arg]
     password = forms.CharField(
         label=_("Secret (password)"), max_length=255, widget=forms.PasswordInput
     )
+    start = forms.ChoiceField(
+        label=_("Forward"),
+        choices=[
+            ("all", _("every statement stored here, the oldest first")),
+            ("new", _("only statements stored from now on")),
+        ],
+        initial="all",
+        widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = ForwardingEndpoint

@@ -63,6 +63,15 @@ def forward(endpoint_id: int, *, now: datetime | None = None) -> int:
     return sent
 
 
+def start_after_latest(endpoint: ForwardingEndpoint) -> None:
+    """Put a new endpoint's cursor after the newest statement stored: it is sent only
+    what is stored from then on (an analytics store that should not get years of
+    history)."""
+    latest = Statement.objects.order_by("-stored", "-seq").values_list("stored", "seq").first()
+    if latest is not None:
+        endpoint.cursor_stored, endpoint.cursor_seq = latest
+
+
 def _pending(endpoint: ForwardingEndpoint, now: datetime) -> list[Statement]:
     rows = Statement.objects.filter(stored__lte=now - SETTLE)
     if endpoint.cursor_stored is not None:

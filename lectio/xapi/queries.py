@@ -151,6 +151,11 @@ def visible(client: LRSClient) -> QuerySet[Statement]:
     rows = Statement.objects.all()
     if not client.has_scope("statements/read", "all/read"):
         rows = rows.filter(client=client.authority_client)  # statements/read/mine
+    if client.actor:
+        # A temporary credential (cmi5 fetch, held by one learner's browser) speaks with
+        # its parent's authority, which stored every learner's statements: it reads only
+        # its own actor's.
+        rows = rows.filter(actor_ifi=validation.canonical_ifi(client.actor) or "")
     return rows
 
 

@@ -285,7 +285,7 @@ def _statements(xreq: XRequest) -> HttpResponse:
             raise StatementError("statement", "PUT takes one statement (a JSON object)")
         services.store_statements(
             [value], client=xreq.client, parts=parts, version=xreq.version,
-            statement_id=xreq.params["statementId"],
+            statement_id=xreq.params["statementId"], owned=True,
         )  # fmt: skip
         return HttpResponse(status=204)
     if xreq.method == "POST":
@@ -294,7 +294,7 @@ def _statements(xreq: XRequest) -> HttpResponse:
         value, parts = _parse_statements_body(xreq)
         batch = value if isinstance(value, list) else [value]
         ids = services.store_statements(
-            batch, client=xreq.client, parts=parts, version=xreq.version
+            batch, client=xreq.client, parts=parts, version=xreq.version, owned=True
         )
         return JsonResponse(ids, safe=False)
     if xreq.method in ("GET", "HEAD"):

@@ -180,6 +180,32 @@ def test_a_file_still_being_written_waits_for_the_next_run(cast, drop):
     assert (drop / "people-1.csv").exists()
 
 
+def test_a_file_left_in_processing_by_a_stopped_run_is_applied_again(cast, drop):
+    (drop / "processing").mkdir()
+    put(drop / "processing", "20261128T010000-people-1.csv", FIRST)
+    recent = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    put(drop / "processing", f"{recent}-people-2.csv", FIRST)  # a run still at work
+    [run] = hr_sync.sync_drop_folder()
+    assert run.file_name == "people-1.csv" and run.status == HrSyncRun.Status.APPLIED
+    assert User.objects.filter(email="new.hire@example.com").exists()
+    assert kept(drop / "done", "people-1.csv").exists()
+    assert (drop / "processing" / f"{recent}-people-2.csv").exists()
+
+
+def test_a_stale_file_superseded_by_a_newer_one_of_its_name_is_not_applied(cast, drop):
+    (drop / "processing").mkdir()
+    put(drop / "processing", "20261128T010000-people-1.csv", FIRST)
+    newer = HEADER + "nora@example.com,Nora Newer,DE,,en,Europe/Berlin\n"
+    put(drop, "people-1.csv", newer)
+    [run] = hr_sync.sync_drop_folder()
+    assert User.objects.filter(email="nora@example.com").exists()
+    assert not User.objects.filter(email="new.hire@example.com").exists()
+    assert (drop / "failed" / "20261128T010000-people-1.csv").exists()
+    note = drop / "failed" / "20261128T010000-people-1.csv.errors.txt"
+    assert "newer people-1.csv" in note.read_text(encoding="utf-8")
+    assert run.status == HrSyncRun.Status.APPLIED
+
+
 def test_the_periodic_job_runs_the_drop_folder(cast, drop, settings):
     assert settings.LECTIO_PERIODIC_TASKS["accounts.hr_sync"]["task"] == (
         "lectio.accounts.tasks.hr_sync_drop"

@@ -188,6 +188,19 @@ def test_the_metadata_names_the_acs(client, db, acme):
     assert 'entityID="http://testserver/accounts/sso/acme/metadata/"' in metadata
 
 
+def test_our_metadata_is_served_when_the_idps_cannot_be_reached(client, db, acme, settings):
+    settings.LECTIO_SSO_PROVIDERS = [
+        acme.provider_setting(idp_metadata_file=None, idp_metadata_url="http://127.0.0.1:9/x")
+    ]
+    response = client.get("/accounts/sso/acme/metadata/")
+    assert response.status_code == 200
+    assert 'entityID="http://testserver/accounts/sso/acme/metadata/"' in response.content.decode()
+    # Signing in, which needs the IdP's metadata, says the provider cannot be reached.
+    refused = client.get("/accounts/sso/acme/")
+    assert refused.status_code == 502
+    assert "cannot be reached" in refused.content.decode()
+
+
 def test_metadata_from_a_url_is_fetched_once_and_cached(client, cast, acme, settings):
     settings.LECTIO_SSO_PROVIDERS = [
         acme.provider_setting(idp_metadata_file=None, idp_metadata_url=f"{acme.url}/metadata")

@@ -134,6 +134,8 @@ def test_a_scorm_2004_package_flows_between_scos_and_rolls_up(new_page, settings
     expect(sco.locator("#location")).to_have_text("page-2")
     expect(sco.locator("#suspend")).to_have_text("Alarm:half")
     expect(sco.locator("#objective")).to_have_text("Alarm_obj:passed")
+    # SCORM 2004 interactions are read-write: a resumed attempt gets them back.
+    expect(sco.locator("#interaction")).to_have_text("Alarm_q1:stairs:correct")
 
     # The SCO asks to continue when it terminates: the player moves to the next SCO.
     sco.get_by_role("button", name="Pass and continue").click()

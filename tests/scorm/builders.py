@@ -100,6 +100,11 @@ window.onload = function () {{
     show("objective", api.GetValue("cmi.objectives.0.id") + ":" +
       api.GetValue("cmi.objectives.0.success_status"));
   }}
+  if (api.GetValue("cmi.interactions._count") !== "0") {{
+    show("interaction", api.GetValue("cmi.interactions.0.id") + ":" +
+      api.GetValue("cmi.interactions.0.learner_response") + ":" +
+      api.GetValue("cmi.interactions.0.result"));
+  }}
   show("state", "ready");
 }};
 function suspend() {{
@@ -108,6 +113,10 @@ function suspend() {{
   api.SetValue("cmi.progress_measure", "0.5");
   api.SetValue("cmi.objectives.0.id", "{title}_obj");
   api.SetValue("cmi.objectives.0.success_status", "passed");
+  api.SetValue("cmi.interactions.0.id", "{title}_q1");
+  api.SetValue("cmi.interactions.0.type", "choice");
+  api.SetValue("cmi.interactions.0.learner_response", "stairs");
+  api.SetValue("cmi.interactions.0.result", "correct");
   api.SetValue("cmi.completion_status", "incomplete");
   api.SetValue("cmi.exit", "suspend");
   api.SetValue("cmi.session_time", "PT4S");
@@ -129,7 +138,8 @@ function complete(scaled, request) {{
 <h1>{title}</h1>
 <p>Entry: <span id="entry"></span> · Location: <span id="location"></span>
  · Suspend: <span id="suspend"></span> · Passing: <span id="passing"></span>
- · Objective: <span id="objective"></span></p>
+ · Objective: <span id="objective"></span>
+ · Interaction: <span id="interaction"></span></p>
 <p>State: <output id="state">loading</output></p>
 <button onclick="suspend()">Suspend here</button>
 <button onclick="complete('0.9', 'continue')">Pass and continue</button>

@@ -126,6 +126,27 @@ def test_it_expires_a_temporary_credential_and_limits_it_to_its_actor(lrs_client
     assert lrs.get("statements").status_code == 401
 
 
+def test_a_temporary_credential_reads_only_its_actors_statements(lrs_client):
+    # The parent (the platform, in cmi5) stored every learner's statements; the credential
+    # a learner's browser holds must not read the others'.
+    parent, _ = lrs_client
+    services.store_statements([statement(actor={"mbox": "mailto:eve@example.com"})], client=parent)
+    eve = services.store_statements(
+        [statement(actor={"mbox": "mailto:eve@example.com"})], client=parent
+    )[0]
+    _temporary, token = services.issue_temporary_credential(
+        parent, actor={"mbox": "mailto:ada@example.com"}
+    )
+    key, _, secret = base64.b64decode(token).decode().partition(":")
+    lrs = LRS(key, secret)
+    own = lrs.post("statements", statement(actor={"mbox": "mailto:ada@example.com"})).json()[0]
+    listed = lrs.get("statements").json()["statements"]
+    assert [s["id"] for s in listed] == [own]
+    assert lrs.get("statements", {"statementId": eve}).status_code == 404
+    agent = '{"mbox": "mailto:eve@example.com"}'
+    assert lrs.get("statements", {"agent": agent}).json()["statements"] == []
+
+
 def test_it_answers_cors_preflight_without_credentials(db):
     response = Client().options("/xapi/statements", headers={"Origin": "https://content.test"})
     assert response.status_code == 204

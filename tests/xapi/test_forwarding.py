@@ -197,6 +197,7 @@ def test_an_administrator_configures_endpoints_and_sees_the_log(cast, receiver):
             "password": "s",
             "version": "2.0.0",
             "is_active": "on",
+            "start": "all",
         },
     )
     assert response.status_code == 302
@@ -210,6 +211,25 @@ def test_an_administrator_configures_endpoints_and_sees_the_log(cast, receiver):
     assert http.post(f"/xapi/forwarding/{endpoint.pk}/toggle/").status_code == 302
     endpoint.refresh_from_db()
     assert endpoint.is_active is False
+
+
+def test_an_endpoint_added_for_new_statements_gets_none_stored_before(cast, receiver):
+    before = _store(3)
+    form = {"name": "New only", "url": receiver.url, "username": "k", "password": "s"}
+    form |= {"version": "1.0.3", "is_active": "on", "start": "new"}
+    assert client_for(cast.admin).post("/xapi/forwarding/", form).status_code == 302
+    after = _store(2, ago=timedelta(minutes=1))
+    forwarding.forward_due()
+    sent = list(receiver.stored)
+    assert sorted(sent) == sorted(after) and not set(sent) & set(before)
+
+
+def test_an_endpoint_needs_to_say_where_forwarding_starts(cast, receiver):
+    form = {"name": "X", "url": receiver.url, "username": "k", "password": "s"}
+    response = client_for(cast.admin).post("/xapi/forwarding/", form | {"version": "1.0.3"})
+    assert response.status_code == 400
+    assert "start" in response.context["form"].errors
+    assert not ForwardingEndpoint.objects.exists()
 
 
 @pytest.mark.parametrize(

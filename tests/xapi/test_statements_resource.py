@@ -91,6 +91,33 @@ def test_it_refuses_a_batch_with_the_same_id_twice_and_stores_none(lrs):
     assert not Statement.objects.exists()
 
 
+def test_a_large_batch_is_stored_whole_with_its_links_in_order(lrs):
+    # 30 statements: on PostgreSQL the batch path (COPY) rather than single INSERTs.
+    sent = [statement(actor={"mbox": f"mailto:p{n}@example.com"}) for n in range(29)]
+    sent.append(statement(object={"objectType": "Agent", **BOB}, context={"instructor": ADA}))
+    ids = lrs.post("statements", sent).json()
+    assert len(ids) == 30
+    stored = list(Statement.objects.order_by("seq").values_list("statement_id", flat=True))
+    assert [str(sid) for sid in stored] == ids
+    assert lrs.get("statements", {"statementId": ids[0]}).json()["actor"]["mbox"] == (
+        "mailto:p0@example.com"
+    )
+    found = lrs.get("statements", {"agent": json.dumps(ADA), "related_agents": "true"}).json()
+    assert [s["id"] for s in found["statements"]] == [ids[-1]]
+    assert (
+        lrs.get("statements", {"agent": json.dumps(BOB)}).json()["statements"][0]["id"] == (ids[-1])
+    )
+
+
+def test_a_large_batch_with_a_stored_id_of_other_content_stores_nothing(lrs):
+    sid = str(uuid.uuid4())
+    lrs.put("statements", statement(), params=f"statementId={sid}")
+    other = statement(verb={"id": "http://adlnet.gov/expapi/verbs/failed"}, id=sid)
+    response = lrs.post("statements", [statement() for _ in range(20)] + [other])
+    assert response.status_code == 409
+    assert Statement.objects.count() == 1
+
+
 def test_it_stores_nothing_when_one_statement_of_a_batch_is_invalid(lrs):
     response = lrs.post("statements", [statement(), statement(verb={"id": "nope"})])
     assert response.status_code == 400
