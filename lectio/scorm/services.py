@@ -222,21 +222,48 @@ def start_session(
     state.seq = 0
     state.updated_at = at
     state.save()
-    standard = structure["standard"]
-    cmi = runtime.reloaded(standard, state.cmi)
-    user = enrollment.user
+    cmi = runtime.reloaded(structure["standard"], state.cmi)
     suspended = state.exit == "suspend"
+    entry = "ab-initio" if first else "resume" if suspended else ""
+    _launch_values(structure["standard"], sco, enrollment.user, cmi, entry, state.closed_seconds)
+    return {"session": state.session, "sco": sco_id, "cmi": cmi}
+
+
+def preview_session(user: Any, structure: dict[str, Any], sco_id: str) -> dict[str, Any]:
+    """An author's preview of a SCO: a fresh start in browse mode, with no credit, that
+    reads and stores nothing (SCORM 1.2 ``lesson_mode``, 2004 ``cmi.mode``)."""
+    sco = _sco(structure, sco_id)
+    cmi: dict[str, Any] = {}
+    _launch_values(structure["standard"], sco, user, cmi, "ab-initio", 0, browse=True)
+    return {"session": 1, "sco": sco_id, "cmi": cmi}
+
+
+def _launch_values(
+    standard: str,
+    sco: dict[str, Any],
+    user: Any,
+    cmi: dict[str, Any],
+    entry: str,
+    closed_seconds: float,
+    *,
+    browse: bool = False,
+) -> None:
+    """What the LMS gives a SCO at launch: who, entry, credit and mode, total time and the
+    manifest's launch data, mastery or passing score and limits."""
+    credit = "no-credit" if browse else "credit"
     if standard == "scorm12":
         core = cmi.setdefault("core", {})
         core.update(
             {
                 "student_id": str(user.pk),
                 "student_name": _name_12(user.full_name),
-                "entry": "ab-initio" if first else "resume" if suspended else "",
-                "credit": "credit",
-                "total_time": runtime.duration_12(state.closed_seconds),
+                "entry": entry,
+                "credit": credit,
+                "total_time": runtime.duration_12(closed_seconds),
             }
         )
+        if browse:
+            core["lesson_mode"] = "browse"
         if sco.get("launch_data"):
             cmi["launch_data"] = sco["launch_data"]
         student_data = {}
@@ -247,24 +274,25 @@ def start_session(
                 student_data[key] = sco[key]
         if student_data:
             cmi["student_data"] = student_data
-    else:
-        cmi.update(
-            {
-                "learner_id": str(user.pk),
-                "learner_name": user.full_name,
-                "entry": "ab-initio" if first else "resume" if suspended else "",
-                "credit": "credit",
-                "total_time": runtime.duration_2004(state.closed_seconds),
-            }
-        )
-        for key in ("launch_data", "completion_threshold", "scaled_passing_score"):
-            if sco.get(key) not in (None, ""):
-                value = sco[key]
-                cmi[key] = f"{value:g}" if isinstance(value, float) else str(value)
-        for key in ("max_time_allowed", "time_limit_action"):
-            if sco.get(key):
-                cmi[key] = sco[key]
-    return {"session": state.session, "sco": sco_id, "cmi": cmi}
+        return
+    cmi.update(
+        {
+            "learner_id": str(user.pk),
+            "learner_name": user.full_name,
+            "entry": entry,
+            "credit": credit,
+            "total_time": runtime.duration_2004(closed_seconds),
+        }
+    )
+    if browse:
+        cmi["mode"] = "browse"
+    for key in ("launch_data", "completion_threshold", "scaled_passing_score"):
+        if sco.get(key) not in (None, ""):
+            value = sco[key]
+            cmi[key] = f"{value:g}" if isinstance(value, float) else str(value)
+    for key in ("max_time_allowed", "time_limit_action"):
+        if sco.get(key):
+            cmi[key] = sco[key]
 
 
 def _name_12(full_name: str) -> str:

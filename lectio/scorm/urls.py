@@ -23,6 +23,8 @@ urlpatterns = [
         views.cmi5_return,
         name="cmi5_return",
     ),
+    # The author's preview of a SCORM package (browse mode).
+    path("lessons/<int:pk>/package/preview/", views.package_preview, name="package_preview"),
     # The author's preview of a cmi5 AU (launch mode Browse).
     path(
         "lessons/<int:pk>/package/au/<int:index>/preview/",

@@ -375,6 +375,30 @@ def cmi5_preview_play(request: AuthenticatedRequest, pk: int, session: str) -> H
     return _play(request, found, package.structure, token, context)
 
 
+@never_cache
+def package_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """An author plays the lesson's current SCORM package (published or not) as learners
+    would, in browse mode: nothing the SCOs send is stored, for anyone."""
+    lesson = _lesson_for_previewer(request, pk)
+    key = lesson.content.get("package")
+    package = Package.objects.filter(lesson=lesson, key=str(key)).first() if key else None
+    origin = services.content_origin()
+    if package is None or package.standard == Package.Standard.CMI5 or not origin:
+        raise Http404
+    token = services.preview_token(
+        request.user, lesson.pk, str(package.key), language=request.LANGUAGE_CODE
+    )
+    context = {
+        "lesson": {"title": lesson.title},
+        "preview": True,
+        "back_url": reverse("authoring:lesson", args=[lesson.pk]),
+        "player_url": origin + reverse("scorm:player", args=[token]),
+    }
+    response = render(request, "scorm/launch.html", context)
+    response._csp_update = {"frame-src": ["'self'", origin]}  # type: ignore[attr-defined]
+    return response
+
+
 @login_not_required
 @never_cache
 @xframe_options_sameorigin
@@ -413,14 +437,23 @@ def _preview_for(value: dict[str, Any]) -> _Preview:
         .filter(key=str(value.get("p", "")), lesson_id=int(value.get("l", 0)))
         .first()
     )
-    if (
-        user is None
-        or package is None
-        or package.standard != Package.Standard.CMI5
-        or not permissions.can_preview(user, package.lesson)
-    ):
+    if user is None or package is None or not permissions.can_preview(user, package.lesson):
         raise Http404
     return _Preview(value, user, package)
+
+
+def _scorm_preview(request: HttpRequest, token: str) -> _Preview | None:
+    """An author's preview of a SCORM package, when the token is one (None: a learner's
+    launch); on the content origin only."""
+    if not is_content_request(request):
+        raise Http404
+    value = services.read_token(token)
+    if value is None or not value.get("u") or value.get("e"):
+        return None
+    preview = _preview_for(value)
+    if preview.package.standard == Package.Standard.CMI5:
+        raise Http404
+    return preview
 
 
 def _launch_for(request: HttpRequest, token: str) -> _Launch:
@@ -476,11 +509,18 @@ def _toc(node: dict[str, Any], outcomes: dict[str, runtime.Outcome]) -> dict[str
 @never_cache
 def player(request: HttpRequest, token: str) -> HttpResponseBase:
     """The wrapper page: scorm-again's API object and the SCO's frame, same origin."""
-    launch = _launch_for(request, token)
-    structure = launch.structure
-    if structure["standard"] == "cmi5":  # AUs are launched directly, with no player
-        raise Http404
-    outcomes = services.sco_states(launch.enrollment, launch.lesson["id"], structure)
+    preview = _scorm_preview(request, token)
+    if preview is not None:
+        structure = preview.package.structure
+        outcomes = {s["id"]: runtime.Outcome() for s in structure["scos"]}
+        title, language = preview.package.lesson.title, str(preview.token.get("lang") or "")
+    else:
+        launch = _launch_for(request, token)
+        structure = launch.structure
+        if structure["standard"] == "cmi5":  # AUs are launched directly, with no player
+            raise Http404
+        outcomes = services.sco_states(launch.enrollment, launch.lesson["id"], structure)
+        title, language = launch.lesson["title"], str(launch.token.get("lang") or "")
     start = next(
         (s["id"] for s in structure["scos"] if not outcomes[s["id"]].completed),
         structure["scos"][0]["id"],
@@ -499,15 +539,10 @@ def player(request: HttpRequest, token: str) -> HttpResponseBase:
         "autocommit_seconds": 30,
     }
     # No cookies here: the player speaks the language of the page that launched it.
-    language = str(launch.token.get("lang") or "")
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language()
     with translation.override(language):
-        response = render(
-            request,
-            "scorm/player.html",
-            {"config": config, "title": launch.lesson["title"], "lesson": launch.lesson},
-        )
+        response = render(request, "scorm/player.html", {"config": config, "title": title})
     return _own_csp(response, PLAYER_CSP)
 
 
@@ -541,6 +576,14 @@ def _refused(message: str, status: int) -> JsonResponse:
 @require_POST
 def session(request: HttpRequest, token: str) -> JsonResponse:
     """Start a launch of one SCO (``?sco=ID``): the data it starts from."""
+    preview = _scorm_preview(request, token)
+    if preview is not None:
+        try:
+            structure = preview.package.structure
+            data = services.preview_session(preview.user, structure, request.GET.get("sco", ""))
+        except learning.ProgressRefused as refused:
+            return _refused(str(refused), refused.status)
+        return JsonResponse(data)
     launch = _launch_for(request, token)
     if launch.structure["standard"] == "cmi5":
         raise Http404
@@ -558,6 +601,13 @@ def session(request: HttpRequest, token: str) -> JsonResponse:
 @require_POST
 def commit(request: HttpRequest, token: str) -> JsonResponse:
     """One commit of a SCO's data (``?sco=ID``), from scorm-again or a page-hide beacon."""
+    preview = _scorm_preview(request, token)
+    if preview is not None:  # checked as a learner's would be, then forgotten
+        try:
+            runtime.read_commit(preview.package.structure["standard"], _json_body(request))
+        except runtime.CommitRefused as refused:
+            return _refused(str(refused), 400)
+        return JsonResponse({"result": True, "errorCode": 0, "applied": False})
     launch = _launch_for(request, token)
     if launch.structure["standard"] == "cmi5":
         raise Http404

@@ -231,3 +231,27 @@ def test_an_author_uploads_a_package_in_the_lesson_editor(new_page, tmp_path):
     expect(page.get_by_text("SCORM 1.2", exact=True)).to_be_visible()
     lesson.refresh_from_db()
     assert lesson.content["package"]
+
+
+def test_an_author_previews_a_package_in_browse_mode_and_nothing_is_kept(
+    new_page, settings, live_server
+):
+    _course, lesson, _enrollment = setup_course(
+        settings, live_server, scorm2004(choice=False), "Fire safety"
+    )
+    page = sign_in(new_page(), "i@example.com", PASSWORD)
+    page.goto(f"/author/lessons/{lesson.pk}/")
+    page.get_by_role("link", name="Preview the package").click()
+    expect(page.get_by_role("status")).to_contain_text("nothing it sends is kept")
+    sco = sco_frame(page)
+    expect(sco.locator("h1")).to_have_text("Alarm")
+    expect(sco.locator("#mode")).to_have_text("browse")
+    expect(sco.locator("#entry")).to_have_text("ab-initio")
+    sco.get_by_role("button", name="Suspend here").click()
+    expect(sco.locator("#state")).to_have_text("saved")  # the commit was answered
+    sco.get_by_role("button", name="Pass and continue").click()
+    expect(sco.locator("h1")).to_have_text("Exits")  # navigation works as for learners
+    page.reload()
+    expect(sco_frame(page).locator("#entry")).to_have_text("ab-initio")  # nothing resumed
+    assert not ScoState.objects.exists()
+    assert not LessonProgress.objects.filter(lesson=lesson).exists()

@@ -17,6 +17,7 @@ window.onload = function () {
   if (!api) { show("state", "no API"); return; }
   api.LMSInitialize("");
   show("entry", api.LMSGetValue("cmi.core.entry"));
+  show("mode", api.LMSGetValue("cmi.core.lesson_mode"));
   show("location", api.LMSGetValue("cmi.core.lesson_location"));
   show("suspend", api.LMSGetValue("cmi.suspend_data"));
   show("name", api.LMSGetValue("cmi.core.student_name"));
@@ -45,7 +46,8 @@ function finish() {
 }
 </script></head><body>
 <h1>Safety basics</h1>
-<p>Entry: <span id="entry"></span> · Location: <span id="location"></span>
+<p>Entry: <span id="entry"></span> · Mode: <span id="mode"></span>
+ · Location: <span id="location"></span>
  · Suspend: <span id="suspend"></span> · Name: <span id="name"></span>
  · Mastery: <span id="mastery"></span> · Launch: <span id="launch"></span></p>
 <p>State: <output id="state">loading</output></p>
@@ -93,6 +95,7 @@ window.onload = function () {{
   if (!api) {{ show("state", "no API"); return; }}
   api.Initialize("");
   show("entry", api.GetValue("cmi.entry"));
+  show("mode", api.GetValue("cmi.mode"));
   show("location", api.GetValue("cmi.location"));
   show("suspend", api.GetValue("cmi.suspend_data"));
   show("passing", api.GetValue("cmi.scaled_passing_score"));
@@ -136,7 +139,8 @@ function complete(scaled, request) {{
 }}
 </script></head><body>
 <h1>{title}</h1>
-<p>Entry: <span id="entry"></span> · Location: <span id="location"></span>
+<p>Entry: <span id="entry"></span> · Mode: <span id="mode"></span>
+ · Location: <span id="location"></span>
  · Suspend: <span id="suspend"></span> · Passing: <span id="passing"></span>
  · Objective: <span id="objective"></span>
  · Interaction: <span id="interaction"></span></p>
