@@ -15,7 +15,7 @@ run (`tests/test_bench_lrs_load.py` runs it on every test run so it cannot rot).
    `LECTIO_BENCH=1`: `/bench/baseline` answers without the database and every response
    carries its SQL query count.
 3. From this process, over HTTP with an LRS client's Basic credentials, one phase of
-   `--seconds` each (`bench/suite.py`'s driver):
+   `--seconds` each (the suite's driver, `bench/driver.py`):
    - `baseline` and `single POST` (one statement a request) from `--writers` threads: the
      single POST's requests/s over the baseline's is the issue's ratio (target 25 %);
    - `batch POST (100)` from `--writers` threads: statements/s, then a count of the
@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import suite  # noqa: E402 - bench/suite.py, after the path above
+import driver  # noqa: E402 - bench/driver.py, after the path above
 
 from lectio.xapi import bench as xapi_bench  # noqa: E402 - plain functions, no Django
 
@@ -93,14 +93,14 @@ class Driver:
         self.lrs = lrs
         token = base64.b64encode(f"{lrs['key']}:{lrs['secret']}".encode()).decode()
         self.headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
-        self.browsers: dict[int, suite.Browser] = {}
+        self.browsers: dict[int, driver.Browser] = {}
         self.rng = random.Random(11)  # noqa: S311 - made-up load, repeatable
         self.turn = 0
         self.bodies: list[str] = []
 
-    def browser(self, index: int) -> suite.Browser:
+    def browser(self, index: int) -> driver.Browser:
         if index not in self.browsers:
-            self.browsers[index] = suite.Browser(self.port)
+            self.browsers[index] = driver.Browser(self.port)
         return self.browsers[index]
 
     def make_bodies(self, size: int) -> None:
@@ -118,16 +118,16 @@ class Driver:
         self.turn += 1  # threads may send the same body: each statement gets a new id
         return self.bodies[self.turn % len(self.bodies)]
 
-    def act(self, name: str, index: int, phase: suite.Phase) -> None:
+    def act(self, name: str, index: int, phase: driver.Phase) -> None:
         browser = self.browser(index)
         if name == "baseline":
-            phase.record(name, browser.request("GET", "/bench/baseline"), suite.OK)
+            phase.record(name, browser.request("GET", "/bench/baseline"), driver.OK)
             return
         if name.startswith(("single", "batch")):
             answer = browser.request(
                 "POST", "/xapi/statements", extra=self.headers, json_body=self.next_body()
             )
-            phase.record(name, answer, suite.OK)
+            phase.record(name, answer, driver.OK)
             return
         if name == "GET agent+verb":
             query = {
@@ -140,7 +140,7 @@ class Driver:
                 "since": self.lrs["since"],
             }
         answer = browser.request("GET", f"/xapi/statements?{urlencode(query)}", extra=self.headers)
-        phase.record(name, answer, suite.OK)
+        phase.record(name, answer, driver.OK)
 
     def close(self) -> None:
         for browser in self.browsers.values():
@@ -148,12 +148,12 @@ class Driver:
 
 
 def measure(port: int, pid: int, env: dict[str, str], lrs: dict[str, Any], args: Any) -> Any:
-    driver = Driver(port, lrs)
-    warm = suite.Phase(pid)  # imports, URL resolving and the credential cache, untimed
-    driver.make_bodies(1)
+    load = Driver(port, lrs)
+    warm = driver.Phase(pid)  # imports, URL resolving and the credential cache, untimed
+    load.make_bodies(1)
     for index in range(args.writers):
-        driver.act("baseline", index, warm)
-        driver.act("single POST", index, warm)
+        load.act("baseline", index, warm)
+        load.act("single POST", index, warm)
     phases: dict[str, dict[str, Any]] = {}
     counts: dict[str, int] = {}
     plan = [
@@ -165,13 +165,13 @@ def measure(port: int, pid: int, env: dict[str, str], lrs: dict[str, Any], args:
     ]
     for name, threads, size in plan:
         if size:
-            driver.make_bodies(size)
+            load.make_bodies(size)
             before = stored_count(env)
-        phase = suite.Phase(pid)
-        phases[name] = phase.run(threads, args.seconds, partial(driver.act, name))
+        phase = driver.Phase(pid)
+        phases[name] = phase.run(threads, args.seconds, partial(load.act, name))
         if size:
             counts[name] = stored_count(env) - before
-    driver.close()
+    load.close()
     return phases, counts
 
 
@@ -233,7 +233,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         engine = "postgresql" if "DATABASE_URL" in env else "sqlite"
         results.update(engine=engine, store=lrs["count"], agents=lrs["agents"], reused=True)
         return {**results, **serve_and_measure(env, lrs, args)}
-    with suite.throwaway(args.database) as env:
+    with driver.throwaway(args.database) as env:
         made = Path(env["LECTIO_DATA_DIR"]) / "lrs-data.json"
         (Path(env["LECTIO_DATA_DIR"]) / "static").mkdir(exist_ok=True)  # whitenoise's
         generate = [sys.executable, __file__, "--generate", str(made)]
@@ -255,7 +255,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def serve_and_measure(env: dict[str, str], lrs: dict[str, Any], args: Any) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         log = Path(scratch) / "server.log"
-        with suite.server(env, args, log) as (port, pid):
+        with driver.server(env, args, log) as (port, pid):
             phases, counts = measure(port, pid, env, lrs, args)
         server_errors = [
             line for line in log.read_text(errors="replace").splitlines() if "Error" in line
