@@ -330,8 +330,24 @@ def throwaway(database: str, keep: bool = False) -> Iterator[dict[str, str]]:
             if keep:
                 print(f"Kept: LECTIO_DATA_DIR={data} DATABASE_URL={env['DATABASE_URL']}")
             else:
-                with psycopg.connect(admin, autocommit=True) as server:
-                    server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                drop(admin, name)
+
+
+def drop(admin: str, name: str, attempts: int = 30) -> None:
+    """Drop a throw-away database. An autovacuum worker (the superuser's, which our role
+    may not end) can hold it for a while after a big fill: wait for it, and in the end
+    say how to drop it rather than lose the run's results."""
+    import psycopg
+
+    for attempt in range(attempts):
+        try:
+            with psycopg.connect(admin, autocommit=True) as server:
+                server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt + 1 < attempts:
+                time.sleep(2)
+    print(f"The database {name} could not be dropped yet: drop it later.", file=sys.stderr)
 
 
 @contextmanager
