@@ -24,15 +24,19 @@ from lectio.learning import intervals, services
 from lectio.learning.availability import lesson_states
 from lectio.learning.models import Attestation, Enrollment, LessonProgress
 
+# What a heartbeat does not read of the course's published version: the outline comes from
+# services.outline_of's cache (decoding it from the row on every report cost more).
+UNUSED_VERSION_FIELDS = ("course__live_version__outline", "course__live_version__search_text")
+
 
 def _enrollment(request: AuthenticatedRequest, course: Course) -> Enrollment:
-    enrollment = (
-        Enrollment.objects.select_related("user", "course__live_version")
-        .filter(user=request.user, course=course)
-        .first()
-    )
+    """The person's enrolment in ``course`` (404 without one, or when the course has no
+    published version), holding the person and the course the request already loaded:
+    one query for the enrolment's own columns."""
+    enrollment = Enrollment.objects.filter(user=request.user, course=course).first()
     if enrollment is None or course.live_version is None:
         raise Http404
+    enrollment.user, enrollment.course = request.user, course
     return enrollment
 
 
@@ -197,14 +201,18 @@ def progress(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     following a redirect to the sign-in page."""
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Your session has ended: sign in again.")}, status=401)
-    lesson = get_object_or_404(Lesson.objects.only("pk", "course_id"), pk=pk)
+    # The enrolment in the lesson's course, found through the lesson in one query; its
+    # published version without the outline (cached by outline_of) and the search text.
     enrollment = (
-        Enrollment.objects.select_related("user", "course__live_version")
-        .filter(user=request.user, course_id=lesson.course_id)
+        Enrollment.objects.select_related("course__live_version")
+        .defer(*UNUSED_VERSION_FIELDS)
+        .filter(user=request.user, course__lessons=pk)
         .first()
     )
     if enrollment is None:
+        get_object_or_404(Lesson.objects.only("pk"), pk=pk)  # no such lesson: 404 as ever
         return JsonResponse({"error": _("You are not enrolled in this course.")}, status=404)
+    enrollment.user = request.user
     try:
         row = services.record_progress(enrollment, pk, _report(request.POST))
     except services.ProgressRefused as refused:

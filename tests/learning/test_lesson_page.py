@@ -78,9 +78,10 @@ def test_the_progress_endpoint_records_a_heartbeat_in_a_handful_of_queries(
     _course, enrollment, _page, video = course_with_video
     services.open_lesson(enrollment, video.pk, at=timezone.now() - timedelta(seconds=30))
     client = client_for(cast.learner)
-    # 10, plus the progressed statement: the platform client (cached after commit in
-    # production), a savepoint, the id check, the row and its links.
-    with django_assert_max_num_queries(10 + 6):
+    # 9 (the enrolment found through the lesson in one query), plus the progressed
+    # statement: the platform client (cached after commit in production), a savepoint, the
+    # id check, the row and its links.
+    with django_assert_max_num_queries(9 + 6):
         response = _beat(
             client, video, intervals=json.dumps([[0, 20]]), position="20", active_seconds="20"
         )
@@ -115,7 +116,11 @@ def test_malformed_reports_are_harmless(cast, course_with_video, fields):
 
 def test_someone_not_enrolled_or_a_closed_window_gets_a_clear_refusal(cast, course_with_video):
     course, enrollment, page, video = course_with_video
-    assert _beat(client_for(cast.outsider), video).status_code == 404
+    not_enrolled = _beat(client_for(cast.outsider), video)
+    assert not_enrolled.status_code == 404
+    assert not_enrolled.json() == {"error": "You are not enrolled in this course."}
+    missing = client_for(cast.learner).post("/learn/lessons/999999/progress/", {"seq": "1"})
+    assert missing.status_code == 404 and missing["Content-Type"].startswith("text/html")
     assert (
         client_for(cast.outsider)
         .get(f"/learn/courses/{course.slug}/lessons/{video.pk}/")
