@@ -14,9 +14,10 @@ floor, ``/healthz`` without a session. Each step gets a few warm-up requests, on
 for its SQL queries, then ``--requests`` timed ones in five batches whose process CPU time
 (``time.process_time``) gives ms per request: the fastest batch's (the least disturbed by
 other work on the machine) and the median; then as many again under cProfile with a CPU
-clock for the ``--top`` functions by their own and by cumulative time (``--no-profile``
-skips that). ``--sql`` prints each step's queries, ``--steps`` picks some steps,
-``--json`` writes the figures to a file.
+clock for the ``--top`` functions by their own and by cumulative time, and the Python
+function calls per request (a count: unlike times, free of the machine's noise;
+``--no-profile`` skips all that). ``--sql`` prints each step's queries, ``--steps``
+picks some steps, ``--json`` writes the figures to a file.
 
 Compare figures from the same machine and run; the suite (``bench/suite.py``) is what
 measures a real server under concurrency.
@@ -164,6 +165,8 @@ def measure(
         profiler.disable()
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
+        # Python function calls per request: a count, so free of the machine's noise.
+        result["calls"] = round(stats.total_calls / (calls * per_call))  # type: ignore[attr-defined]
         stats.sort_stats("tottime").print_stats(top)
         stats.sort_stats("cumulative").print_stats(top)
         result["profile"] = out.getvalue()
@@ -201,9 +204,10 @@ def main(argv: list[str] | None = None) -> None:
             if "profile" in result:
                 print(f"===== {name} =====\n{result['profile']}")
     print(f"\nCPU per request, in-process ({engine}, {args.size}, {args.requests} requests):")
-    print("| step | queries | CPU ms/request | median of 5 batches |\n|---|---:|---:|---:|")
+    print("| step | queries | CPU ms/request | median of 5 batches | calls/request |")
+    print("|---|---:|---:|---:|---:|")
     for result in results:
-        figures = f"{result['cpu_ms']:.2f} | {result['median_ms']:.2f}"
+        figures = f"{result['cpu_ms']:.2f} | {result['median_ms']:.2f} | {result.get('calls', '')}"
         print(f"| {result['step']} | {result['queries']} | {figures} |")
     if args.json:
         for result in results:
