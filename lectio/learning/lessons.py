@@ -24,9 +24,14 @@ from lectio.learning import intervals, services
 from lectio.learning.availability import lesson_states
 from lectio.learning.models import Attestation, Enrollment, LessonProgress
 
-# What a heartbeat does not read of the course's published version: the outline comes from
-# services.outline_of's cache (decoding it from the row on every report cost more).
-UNUSED_VERSION_FIELDS = ("course__live_version__outline", "course__live_version__search_text")
+
+def _heartbeat_fields() -> list[str]:
+    """What a progress report reads: the enrolment, its course's published version's
+    number (a completion records it) and nothing else of the course or the version — the
+    outline comes from services.outline_of's cache. Selecting and building the course's
+    and the version's other columns was a third of a heartbeat's CPU."""
+    own = [field.name for field in Enrollment._meta.concrete_fields]
+    return [*own, "course__live_version__number"]
 
 
 def _enrollment(request: AuthenticatedRequest, course: Course) -> Enrollment:
@@ -201,11 +206,11 @@ def progress(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     following a redirect to the sign-in page."""
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Your session has ended: sign in again.")}, status=401)
-    # The enrolment in the lesson's course, found through the lesson in one query; its
-    # published version without the outline (cached by outline_of) and the search text.
+    # The enrolment in the lesson's course, found through the lesson in one query, with
+    # what the write path reads of its published version.
     enrollment = (
         Enrollment.objects.select_related("course__live_version")
-        .defer(*UNUSED_VERSION_FIELDS)
+        .only(*_heartbeat_fields())
         .filter(user=request.user, course__lessons=pk)
         .first()
     )

@@ -4,6 +4,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lectio.assets.models import Asset, Caption
@@ -189,3 +191,22 @@ def test_it_refuses_a_heartbeat_without_a_session_with_401_and_records_nothing(
     assert response.status_code == 401
     assert "sign in" in response.json()["error"]
     assert not LessonProgress.objects.filter(enrollment=enrollment, lesson=video).exists()
+
+
+def test_a_heartbeat_that_completes_the_course_reads_no_more_of_the_course(cast, course_with_video):
+    """The progress endpoint loads only what the write path reads of the course and its
+    version: completing the lesson and the course loads neither again."""
+    course, enrollment, page, video = course_with_video
+    services.record_progress(
+        enrollment, page.pk, services.Report(client="f", seq=1, completed=True)
+    )
+    services.open_lesson(enrollment, video.pk, at=timezone.now() - timedelta(seconds=90))
+    client = client_for(cast.learner)
+    with CaptureQueriesContext(connection) as queries:
+        done = _beat(client, video, intervals="[[0, 60]]", position="60", active_seconds="60")
+    assert done.json()["status"] == "completed"
+    enrollment.refresh_from_db()
+    assert enrollment.completed_at is not None and enrollment.progress_percent == 100
+    assert enrollment.completions.get().version == course.live_version.number
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if 'FROM "catalog_course' in sql], reads
