@@ -132,7 +132,9 @@ def course_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     assert course.live_version is not None
     outline = services.localize(course.live_version.outline, request.LANGUAGE_CODE)
     if enrollment is not None:
-        rows = {p.lesson_id: p for p in LessonProgress.objects.filter(enrollment=enrollment)}
+        # What the outline shows of each lesson's progress (not its JSON columns).
+        progress = LessonProgress.objects.filter(enrollment=enrollment)
+        rows = {p.lesson_id: p for p in progress.only("lesson_id", "status", "percent")}
         completed = {i for i, p in rows.items() if p.status == LessonProgress.Status.COMPLETED}
         states = lesson_states(
             outline, enrollment, completed, timezone.now(), ZoneInfo(request.user.time_zone)

@@ -84,7 +84,11 @@ def _render_lesson(
     current = next((les for les in lessons if les["id"] == pk), None)
     if current is None:
         raise Http404
-    progress_rows = {p.lesson_id: p for p in LessonProgress.objects.filter(enrollment=enrollment)}
+    # What the page shows of a row it does not open (its JSON columns are not read).
+    shown = LessonProgress.objects.filter(enrollment=enrollment).only(
+        "lesson_id", "status", "percent", "position"
+    )
+    progress_rows = {p.lesson_id: p for p in shown}
     completed = {i for i, p in progress_rows.items() if p.status == LessonProgress.Status.COMPLETED}
     state = lesson_states(
         outline, enrollment, completed, timezone.now(), ZoneInfo(request.user.time_zone)
@@ -146,20 +150,21 @@ def _media(request: AuthenticatedRequest, lesson: dict[str, Any]) -> dict[str, A
     if asset is None:
         return {}
     user = request.user.pk
+    token = delivery.media_token(asset, user)  # signed once for all of the asset's files
     if asset.kind == Asset.Kind.VIDEO:
         return {
-            "hls_url": delivery.media_url(asset, user, "hls/master.m3u8"),
-            "mp4_url": delivery.media_url(asset, user, "video.mp4"),
-            "poster_url": delivery.media_url(asset, user, "poster.jpg"),
+            "hls_url": delivery.media_url(asset, user, "hls/master.m3u8", token=token),
+            "mp4_url": delivery.media_url(asset, user, "video.mp4", token=token),
+            "poster_url": delivery.media_url(asset, user, "poster.jpg", token=token),
             "captions": [
                 {
                     "language": language,
-                    "url": delivery.media_url(asset, user, f"captions/{language}.vtt"),
+                    "url": delivery.media_url(asset, user, f"captions/{language}.vtt", token=token),
                 }
                 for language in lesson["content"].get("captions", [])
             ],
         }
-    return {"pdf_url": delivery.media_url(asset, user, "original.pdf")}
+    return {"pdf_url": delivery.media_url(asset, user, "original.pdf", token=token)}
 
 
 def _report(data: Any) -> services.Report:
