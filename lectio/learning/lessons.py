@@ -146,7 +146,8 @@ def _media(request: AuthenticatedRequest, lesson: dict[str, Any]) -> dict[str, A
     key = lesson["content"].get("asset")
     if not key:
         return {}
-    asset = Asset.objects.filter(key=key, status=Asset.Status.READY).first()
+    ready = Asset.objects.filter(key=key, status=Asset.Status.READY)
+    asset = ready.only("key", "kind").first()  # what the addresses need
     if asset is None:
         return {}
     user = request.user.pk
