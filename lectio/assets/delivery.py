@@ -36,8 +36,14 @@ BLOCK = 256 * 1024
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def media_url(asset: Asset, user_id: int, path: str) -> str:
-    token = signing.dumps({"a": str(asset.key), "u": user_id}, salt=SALT, compress=True)
+def media_token(asset: Asset, user_id: int) -> str:
+    """The signed token of the asset's addresses for this person (the same for each of
+    its files: a page listing several signs once)."""
+    return signing.dumps({"a": str(asset.key), "u": user_id}, salt=SALT, compress=True)
+
+
+def media_url(asset: Asset, user_id: int, path: str, *, token: str = "") -> str:
+    token = token or media_token(asset, user_id)
     return reverse("assets:deliver", args=[asset.key, token, path])
 
 

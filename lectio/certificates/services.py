@@ -184,7 +184,9 @@ def reissue(
 
 def certificate_links(user_id: int, enrollment_ids: list[int]) -> dict[int, str]:
     """For learning's pages: the newest certificate of each enrolment that is not revoked,
-    as the address of its PDF (one query)."""
+    as the address of its PDF (one query; none for no enrolments)."""
+    if not enrollment_ids:
+        return {}
     rows = (
         Certificate.objects.filter(
             user_id=user_id, enrollment_id__in=enrollment_ids, revoked_at__isnull=True
@@ -196,7 +198,9 @@ def certificate_links(user_id: int, enrollment_ids: list[int]) -> dict[int, str]
 
 
 def path_certificate_links(user_id: int, path_enrollment_ids: list[int]) -> dict[int, str]:
-    """The same for completed learning paths (one query)."""
+    """The same for completed learning paths (one query; none for no enrolments)."""
+    if not path_enrollment_ids:
+        return {}
     rows = (
         Certificate.objects.filter(
             user_id=user_id, path_enrollment_id__in=path_enrollment_ids, revoked_at__isnull=True

@@ -117,8 +117,9 @@ def _live_course(request: AuthenticatedRequest, slug: str) -> tuple[Course, Enro
     """A live course the person may see: in the catalogue, or one they are enrolled in."""
     course = get_object_or_404(Course.objects.select_related("live_version"), slug=slug)
     enrollment = Enrollment.objects.filter(user=request.user, course=course).first()
-    visible = permissions.catalogue_for(request.user).filter(pk=course.pk).exists()
-    if not (visible or (enrollment is not None and course.live_version_id)):
+    if enrollment is not None and course.live_version_id:
+        return course, enrollment  # enrolled in a live course: no catalogue check needed
+    if not permissions.catalogue_for(request.user).filter(pk=course.pk).exists():
         raise Http404
     return course, enrollment
 
@@ -131,7 +132,9 @@ def course_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     assert course.live_version is not None
     outline = services.localize(course.live_version.outline, request.LANGUAGE_CODE)
     if enrollment is not None:
-        rows = {p.lesson_id: p for p in LessonProgress.objects.filter(enrollment=enrollment)}
+        # What the outline shows of each lesson's progress (not its JSON columns).
+        progress = LessonProgress.objects.filter(enrollment=enrollment)
+        rows = {p.lesson_id: p for p in progress.only("lesson_id", "status", "percent")}
         completed = {i for i, p in rows.items() if p.status == LessonProgress.Status.COMPLETED}
         states = lesson_states(
             outline, enrollment, completed, timezone.now(), ZoneInfo(request.user.time_zone)

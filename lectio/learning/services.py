@@ -248,6 +248,11 @@ def withdraw(
 # ---- Progress: the one write path -----------------------------------------------------------
 
 
+# How long a stored launched statement is remembered (its id names the day; two days cover
+# a day that began in the cache's past).
+LAUNCH_MEMO_SECONDS = 2 * 86400
+
+
 class ProgressRefused(Exception):
     """A report that cannot apply (access closed, lesson not in the course, bad data)."""
 
@@ -313,7 +318,14 @@ def open_lesson(
     lesson = published_lesson(enrollment.course, lesson_id)
     if lesson is not None and enrollment.course.live_version is not None:
         outline = outline_of(enrollment.course.live_version)
-        statements.record([statements.launched(enrollment, outline, lesson, at)])
+        launched = statements.launched(enrollment, outline, lesson, at)
+        # One launch a lesson and day: once stored (known after commit), reopening the page
+        # skips the LRS's savepoint and id check (3 queries); the cache only ever says
+        # "already stored", and a cold cache checks the database as before.
+        stored = f"lectio:launched:{launched['id']}"
+        if not cache.get(stored):
+            statements.record([launched])
+            transaction.on_commit(lambda: cache.set(stored, True, LAUNCH_MEMO_SECONDS))
     _announce_start(enrollment)
     return progress
 

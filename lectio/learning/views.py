@@ -13,6 +13,30 @@ from lectio.learning.models import Enrollment, PathEnrollment
 # An access end or a due date this close is announced on the dashboard.
 ACCESS_WARNING = timedelta(days=14)
 DUE_WARNING = timedelta(days=7)
+# What the dashboard shows of an enrolment, its course and its published version (the
+# rows' other columns, the outline among them, cost CPU to select and build on every visit).
+ROW_FIELDS = (
+    "user_id",
+    "enrolled_at",
+    "access_starts_at",
+    "access_ends_at",
+    "completed_at",
+    "due_at",
+    "mandatory",
+    "progress_percent",
+    "last_lesson_id",
+    "course__slug",
+    "course__live_version__title",
+)
+PATH_ROW_FIELDS = (
+    "user_id",
+    "enrolled_at",
+    "completed_at",
+    "progress_percent",
+    "path__slug",
+    "path__live_version__title",
+    "path__live_version__variants",
+)
 
 
 @dataclass
@@ -34,7 +58,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     enrollments = (
         Enrollment.objects.filter(user=request.user, course__live_version__isnull=False)
         .select_related("course__live_version")
-        .defer("course__live_version__outline", "course__live_version__search_text")
+        .only(*ROW_FIELDS)
         .order_by("-enrolled_at")
     )
     assigned: list[CourseRow] = []
@@ -87,7 +111,7 @@ def _programmes(request: AuthenticatedRequest) -> list[PathRow]:
         PathRow(e, e.path.live_version.title_in(language))
         for e in PathEnrollment.objects.filter(user=request.user, path__live_version__isnull=False)
         .select_related("path__live_version")
-        .defer("path__live_version__outline")
+        .only(*PATH_ROW_FIELDS)
         .order_by("completed_at", "-enrolled_at")
         if e.path.live_version is not None
     ]

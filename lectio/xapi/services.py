@@ -485,7 +485,7 @@ def write_rows(
     rows: list[dict[str, Any]], link_sets: list[tuple[set[str], set[str], set[str]]]
 ) -> None:
     """Insert statement rows (from :func:`_columns`) and their links, in the caller's
-    transaction. Batches on PostgreSQL go with ``COPY`` (decision 203): the rows' keys are
+    transaction. Batches on PostgreSQL go with ``COPY`` (decision 169): the rows' keys are
     drawn from the sequence first, then both tables are streamed, where an ``INSERT`` of
     the same rows spends most of its time quoting parameters in Python."""
     if not rows:

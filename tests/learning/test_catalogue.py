@@ -71,6 +71,20 @@ def test_the_outline_page_runs_a_fixed_number_of_queries(cast, django_assert_max
     assert "Enrol" in html
 
 
+def test_an_enrolled_learners_course_page_skips_the_catalogue_check(
+    cast, django_assert_max_num_queries
+):
+    course = make_course(cast.instructor, pages=30)
+    Enrollment.objects.create(user=cast.learner, course=course)
+    client = client_for(cast.learner)
+    # The session, the person, the course, the enrolment and its progress: enrolled in a
+    # live course, the person may see it whether the catalogue lists it or not.
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/courses/{course.slug}/")
+    assert response.status_code == 200
+    assert "Page 30" in response.content.decode()
+
+
 def test_a_learner_enrols_from_the_catalogue(cast):
     course = make_course(cast.instructor, access_days=30)
     client = client_for(cast.learner)

@@ -4,6 +4,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lectio.assets.models import Asset, Caption
@@ -78,9 +80,10 @@ def test_the_progress_endpoint_records_a_heartbeat_in_a_handful_of_queries(
     _course, enrollment, _page, video = course_with_video
     services.open_lesson(enrollment, video.pk, at=timezone.now() - timedelta(seconds=30))
     client = client_for(cast.learner)
-    # 10, plus the progressed statement: the platform client (cached after commit in
-    # production), a savepoint, the id check, the row and its links.
-    with django_assert_max_num_queries(10 + 6):
+    # 9 (the enrolment found through the lesson in one query), plus the progressed
+    # statement: the platform client (cached after commit in production), a savepoint, the
+    # id check, the row and its links.
+    with django_assert_max_num_queries(9 + 6):
         response = _beat(
             client, video, intervals=json.dumps([[0, 20]]), position="20", active_seconds="20"
         )
@@ -115,7 +118,11 @@ def test_malformed_reports_are_harmless(cast, course_with_video, fields):
 
 def test_someone_not_enrolled_or_a_closed_window_gets_a_clear_refusal(cast, course_with_video):
     course, enrollment, page, video = course_with_video
-    assert _beat(client_for(cast.outsider), video).status_code == 404
+    not_enrolled = _beat(client_for(cast.outsider), video)
+    assert not_enrolled.status_code == 404
+    assert not_enrolled.json() == {"error": "You are not enrolled in this course."}
+    missing = client_for(cast.learner).post("/learn/lessons/999999/progress/", {"seq": "1"})
+    assert missing.status_code == 404 and missing["Content-Type"].startswith("text/html")
     assert (
         client_for(cast.outsider)
         .get(f"/learn/courses/{course.slug}/lessons/{video.pk}/")
@@ -184,3 +191,22 @@ def test_it_refuses_a_heartbeat_without_a_session_with_401_and_records_nothing(
     assert response.status_code == 401
     assert "sign in" in response.json()["error"]
     assert not LessonProgress.objects.filter(enrollment=enrollment, lesson=video).exists()
+
+
+def test_a_heartbeat_that_completes_the_course_reads_no_more_of_the_course(cast, course_with_video):
+    """The progress endpoint loads only what the write path reads of the course and its
+    version: completing the lesson and the course loads neither again."""
+    course, enrollment, page, video = course_with_video
+    services.record_progress(
+        enrollment, page.pk, services.Report(client="f", seq=1, completed=True)
+    )
+    services.open_lesson(enrollment, video.pk, at=timezone.now() - timedelta(seconds=90))
+    client = client_for(cast.learner)
+    with CaptureQueriesContext(connection) as queries:
+        done = _beat(client, video, intervals="[[0, 60]]", position="60", active_seconds="60")
+    assert done.json()["status"] == "completed"
+    enrollment.refresh_from_db()
+    assert enrollment.completed_at is not None and enrollment.progress_percent == 100
+    assert enrollment.completions.get().version == course.live_version.number
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if 'FROM "catalog_course' in sql], reads

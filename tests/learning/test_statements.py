@@ -6,6 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lectio.accounts import services as accounts
@@ -73,6 +76,31 @@ def test_it_records_a_launch_once_a_day_with_definitions_and_context(cast):
     )
     assert launched["authority"]["name"] == "Lectio"
     services.open_lesson(enrollment, video.pk, at=T0 + timedelta(days=1))
+    assert len(_stored("launched")) == 2
+
+
+def test_a_stored_launch_is_not_looked_up_again_the_same_day(
+    cast, django_capture_on_commit_callbacks
+):
+    course, video = _video_course(cast)
+    enrollment = _enrolment(course, cast.learner)
+
+    def reopen(at):
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            services.open_lesson(enrollment, video.pk, at=at)
+        return len(queries.captured_queries)
+
+    reopen(T0)
+    remembered = reopen(T0 + timedelta(minutes=5))  # the launch is known stored: no check
+    cache.clear()  # a cold cache (another process, a restart) checks the database again
+    checked = reopen(T0 + timedelta(minutes=6))
+    # The LRS's savepoint, id check and release, and its platform client (cached too).
+    assert checked == remembered + 4
+    assert len(_stored("launched")) == 1
+    reopen(T0 + timedelta(days=1))  # a new day is a new launch, whatever is remembered
     assert len(_stored("launched")) == 2
 
 
