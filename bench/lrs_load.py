@@ -10,7 +10,7 @@ run (`tests/test_bench_lrs_load.py` runs it on every test run so it cannot rot).
    throw-away database beside the named one, dropped afterwards) filled in a child process
    with `--store` statements by `xapi.bench.generate_statements` — the rows and links
    `xapi.services.store_statements` writes, in bulk; `--agents` people, a tenth as many
-   activities, registrations on a third — then `ANALYZE`.
+   activities, registrations on a third — then `VACUUM ANALYZE` (`ANALYZE` on SQLite).
 2. `lectio serve` (gunicorn, its defaults or `--workers`/`--threads`) with
    `LECTIO_BENCH=1`: `/bench/baseline` answers without the database and every response
    carries its SQL query count.
