@@ -5,6 +5,7 @@ memory), a throw-away data folder and database, and the production server to dri
 ``suite.py`` and ``lrs_load.py`` use it; it imports nothing from Django.
 """
 
+import argparse
 import http.client
 import os
 import socket
@@ -348,6 +349,20 @@ def drop(admin: str, name: str, attempts: int = 30) -> None:
             if attempt + 1 < attempts:
                 time.sleep(2)
     print(f"The database {name} could not be dropped yet: drop it later.", file=sys.stderr)
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    """``--database`` (PostgreSQL when DATABASE_URL names it) and the server's
+    ``--workers``/``--threads``."""
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="postgresql"
+        if os.environ.get("DATABASE_URL", "").startswith("postgres")
+        else "sqlite",
+    )
+    parser.add_argument("--workers", type=int, help="lectio serve --workers")
+    parser.add_argument("--threads", type=int, help="lectio serve --threads")
 
 
 @contextmanager

@@ -301,15 +301,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--readers", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=20.0, help="per phase")
-    parser.add_argument("--workers", type=int, help="lectio serve --workers")
-    parser.add_argument("--threads", type=int, help="lectio serve --threads")
-    parser.add_argument(
-        "--database",
-        choices=("sqlite", "postgresql"),
-        default="postgresql"
-        if os.environ.get("DATABASE_URL", "").startswith("postgres")
-        else "sqlite",
-    )
+    driver.add_server_options(parser)
     parser.add_argument("--reuse", type=Path, help="the data folder of a suite.py --keep run")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 300 statements")
     parser.add_argument("--json", type=Path)

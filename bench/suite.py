@@ -52,6 +52,7 @@ from driver import (  # bench/driver.py, found by the path above
     Phase,
     Sampler,
     Tally,
+    add_server_options,
     ok_status,
     server,
     throwaway,
@@ -637,20 +638,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Lectio's benchmark suite.")
     parser.add_argument("--size", choices=("tiny", "small", "medium"), default="small")
     parser.add_argument("--people", type=int, help="override the size's head count")
-    parser.add_argument(
-        "--database",
-        choices=("sqlite", "postgresql"),
-        default="postgresql"
-        if os.environ.get("DATABASE_URL", "").startswith("postgres")
-        else "sqlite",
-    )
+    add_server_options(parser)
     parser.add_argument("--concurrency", default="8,32,128", help="levels, comma-separated")
     parser.add_argument("--seconds", type=float, default=10.0, help="per phase")
     parser.add_argument("--bad-share", type=float, default=0.1)
     parser.add_argument("--statements", type=int, help="override the size's xAPI statements")
     parser.add_argument("--walkers", type=int, help="driven learners (default: the top level)")
-    parser.add_argument("--workers", type=int, help="lectio serve --workers")
-    parser.add_argument("--threads", type=int, help="lectio serve --threads")
     parser.add_argument("--matrix-runs", type=int, default=5)
     parser.add_argument(
         "--steps",
