@@ -2,6 +2,7 @@
 player, package files, sessions and commits (content origin, authorised by the token)."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -47,11 +48,16 @@ PLAYER_CSP = (
 # Author --------------------------------------------------------------------------------
 
 
-def _lesson_for_author(request: AuthenticatedRequest, pk: int) -> Lesson:
+def _lesson_for_author(
+    request: AuthenticatedRequest,
+    pk: int,
+    allowed: Callable[[Any, Lesson], bool] = permissions.can_manage_package,
+) -> Lesson:
+    """The package lesson ``pk`` when ``allowed`` lets the person at it; 404 otherwise."""
     lesson = get_object_or_404(
         Lesson.objects.select_related("course"), pk=pk, removed_at=None, kind=Lesson.Kind.PACKAGE
     )
-    if not permissions.can_manage_package(request.user, lesson):
+    if not allowed(request.user, lesson):
         raise Http404
     return lesson
 
@@ -300,12 +306,7 @@ def cmi5_return(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _lesson_for_previewer(request: AuthenticatedRequest, pk: int) -> Lesson:
-    lesson = get_object_or_404(
-        Lesson.objects.select_related("course"), pk=pk, removed_at=None, kind=Lesson.Kind.PACKAGE
-    )
-    if not permissions.can_preview(request.user, lesson):
-        raise Http404
-    return lesson
+    return _lesson_for_author(request, pk, permissions.can_preview)
 
 
 def _current_cmi5(lesson: Lesson) -> Package:
