@@ -60,11 +60,11 @@ test: setup system-deps
 	$(BIN)/python -m pytest
 
 ## lint: ruff (with Django and time-zone rules), formatting, mypy --strict with django-stubs
-## bench: the benchmark suite (BENCH_SIZE=small|medium, BENCH_CONCURRENCY=8,32,128; set
+## bench: the benchmark suite (BENCH_SIZE=medium|small|tiny, BENCH_CONCURRENCY=8,32,128; set
 ## DATABASE_URL for PostgreSQL; reports in bench/results/), then the focused benchmarks
 ## (transcoding speed; learners under load; the compliance matrix, reports and exports for a
 ## 10,000-person team; quiz attempts under load; the xAPI LRS)
-BENCH_SIZE ?= small
+BENCH_SIZE ?= medium
 BENCH_CONCURRENCY ?= 8,32,128
 bench: setup
 	$(BIN)/python bench/suite.py --size $(BENCH_SIZE) --concurrency $(BENCH_CONCURRENCY)

@@ -636,7 +636,7 @@ def markdown(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Lectio's benchmark suite.")
-    parser.add_argument("--size", choices=("tiny", "small", "medium"), default="small")
+    parser.add_argument("--size", choices=("tiny", "small", "medium"), default="medium")
     parser.add_argument("--people", type=int, help="override the size's head count")
     add_server_options(parser)
     parser.add_argument("--concurrency", default="8,32,128", help="levels, comma-separated")
