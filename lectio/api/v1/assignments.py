@@ -16,7 +16,7 @@ from lectio.api.models import Scope
 from lectio.api.v1 import idempotency, scope
 from lectio.api.v1.auth import actor, deny
 from lectio.api.v1.enrolments import course_ref, person_ref
-from lectio.api.v1.errors import ERRORS, WRITE_ERRORS, ApiError, not_found
+from lectio.api.v1.errors import ERRORS, WRITE_ERRORS, ApiError, visible_one
 from lectio.api.v1.filters import Since
 from lectio.api.v1.pagination import DEFAULT_LIMIT, MAX_LIMIT, page
 from lectio.api.v1.schemas import (
@@ -91,9 +91,7 @@ def list_assignments(
 )
 def get_assignment(request: HttpRequest, assignment_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.ASSIGNMENTS_READ)
-    found = _assignments(user).filter(pk=assignment_id).first()
-    if found is None:
-        raise not_found()
+    found = visible_one(_assignments(user), assignment_id)
     return assignment_out(found)
 
 
@@ -225,9 +223,7 @@ def list_obligations(
 )
 def get_obligation(request: HttpRequest, obligation_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.ASSIGNMENTS_READ)
-    found = _obligations(user).filter(pk=obligation_id).first()
-    if found is None:
-        raise not_found()
+    found = visible_one(_obligations(user), obligation_id)
     return obligation_out(found)
 
 
@@ -239,9 +235,7 @@ def get_obligation(request: HttpRequest, obligation_id: Id) -> dict[str, Any]:
 def exempt(request: HttpRequest, obligation_id: Id, payload: ExemptIn) -> dict[str, Any]:
     """Administrators, and managers for their own team (not themselves); with a reason."""
     user = actor(request, Scope.ASSIGNMENTS_WRITE)
-    found = _obligations(user).filter(pk=obligation_id).first()
-    if found is None:
-        raise not_found()
+    found = visible_one(_obligations(user), obligation_id)
     if not permissions.can_manage_obligation(user, found):
         raise deny()
     services.exempt(found, by=user, reason=payload.reason)

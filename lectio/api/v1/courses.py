@@ -9,7 +9,7 @@ from ninja.params.functions import Query as query_param
 from lectio.api.models import Scope
 from lectio.api.v1 import scope
 from lectio.api.v1.auth import actor
-from lectio.api.v1.errors import ERRORS, not_found
+from lectio.api.v1.errors import ERRORS, visible_one
 from lectio.api.v1.pagination import DEFAULT_LIMIT, MAX_LIMIT, page
 from lectio.api.v1.schemas import CourseOut, Id, PathOut, page_of
 from lectio.catalog.models import Course, LearningPath
@@ -56,9 +56,7 @@ def list_courses(
 @router.get("/courses/{int:course_id}", response={200: CourseOut, **ERRORS}, summary="Get a course")
 def get_course(request: HttpRequest, course_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.COURSES_READ)
-    found = scope.courses(user).select_related("live_version").filter(pk=course_id).first()
-    if found is None:
-        raise not_found()
+    found = visible_one(scope.courses(user).select_related("live_version"), course_id)
     return course_out(found)
 
 
@@ -104,7 +102,5 @@ def list_paths(
 )
 def get_path(request: HttpRequest, path_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.COURSES_READ)
-    found = scope.paths(user).select_related("live_version").filter(pk=path_id).first()
-    if found is None:
-        raise not_found()
+    found = visible_one(scope.paths(user).select_related("live_version"), path_id)
     return path_out(found)

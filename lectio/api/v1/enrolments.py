@@ -5,6 +5,7 @@ completions. Writes are the administrators' (as on the pages) and go through
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -16,7 +17,7 @@ from lectio.accounts.permissions import is_administrator
 from lectio.api.models import Scope
 from lectio.api.v1 import idempotency, scope
 from lectio.api.v1.auth import actor, deny
-from lectio.api.v1.errors import ERRORS, WRITE_ERRORS, ApiError, not_found
+from lectio.api.v1.errors import ERRORS, WRITE_ERRORS, ApiError, visible_one
 from lectio.api.v1.filters import Since
 from lectio.api.v1.pagination import DEFAULT_LIMIT, MAX_LIMIT, page
 from lectio.api.v1.schemas import (
@@ -74,7 +75,7 @@ def enrollment_out(enrollment: Enrollment) -> dict[str, Any]:
     }
 
 
-def _visible(user: User) -> Any:
+def _visible(user: User) -> QuerySet[Enrollment]:
     return scope.rows_of_people(Enrollment.objects.select_related("user", "course"), user)
 
 
@@ -107,9 +108,7 @@ def list_enrollments(
 
 
 def _enrollment(user: User, enrollment_id: int) -> Enrollment:
-    found: Enrollment | None = _visible(user).filter(pk=enrollment_id).first()
-    if found is None:
-        raise not_found()
+    found = visible_one(_visible(user), enrollment_id)
     return found
 
 

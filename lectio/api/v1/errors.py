@@ -1,10 +1,11 @@
 """One error body for every failure: ``{"error": {"code", "message", "fields"}}``."""
 
 import functools
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -50,8 +51,20 @@ ERRORS: dict[int, Any] = {
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 
 
+M = TypeVar("M", bound=Model)
+
+
 def not_found() -> ApiError:
     return ApiError(404, "not_found", _("No such object, or you may not see it."))
+
+
+def visible_one(rows: QuerySet[M], pk: int) -> M:
+    """The row ``pk`` of ``rows`` (what the token's person may see), or the API's 404 —
+    the same answer whether it does not exist or is out of sight."""
+    found = rows.filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
 
 
 def _body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from lectio.accounts.permissions import can_manage_people, can_view_people
 from lectio.api.models import Scope
 from lectio.api.v1 import scope
 from lectio.api.v1.auth import actor, deny
-from lectio.api.v1.errors import ERRORS, not_found
+from lectio.api.v1.errors import ERRORS, visible_one
 from lectio.api.v1.filters import Since
 from lectio.api.v1.pagination import DEFAULT_LIMIT, MAX_LIMIT, page
 from lectio.api.v1.schemas import DepartmentOut, GroupOut, Id, PersonOut, page_of
@@ -71,9 +71,7 @@ def list_people(
 @router.get("/people/{int:person_id}", response={200: PersonOut, **ERRORS}, summary="Get a person")
 def get_person(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.PEOPLE_READ)
-    found = scope.people(user).select_related("department").filter(pk=person_id).first()
-    if found is None:
-        raise not_found()
+    found = visible_one(scope.people(user).select_related("department"), person_id)
     return person_out(found)
 
 
@@ -109,9 +107,7 @@ def list_departments(
 )
 def get_department(request: HttpRequest, department_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.PEOPLE_READ)
-    found = scope.departments(user).filter(pk=department_id).first()
-    if found is None:
-        raise not_found()
+    found = visible_one(scope.departments(user), department_id)
     return department_out(found)
 
 

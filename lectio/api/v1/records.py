@@ -13,7 +13,7 @@ from lectio.api.models import Scope
 from lectio.api.v1 import scope
 from lectio.api.v1.auth import actor
 from lectio.api.v1.enrolments import course_ref, person_ref
-from lectio.api.v1.errors import ERRORS, not_found
+from lectio.api.v1.errors import ERRORS, visible_one
 from lectio.api.v1.filters import Since
 from lectio.api.v1.pagination import DEFAULT_LIMIT, MAX_LIMIT, page
 from lectio.api.v1.schemas import CertificateOut, Id, QuizResultOut, page_of
@@ -73,14 +73,8 @@ def list_certificates(
 )
 def get_certificate(request: HttpRequest, certificate_id: Id) -> dict[str, Any]:
     user = actor(request, Scope.CERTIFICATES_READ)
-    found = (
-        scope.rows_of_people(Certificate.objects.select_related("user"), user)
-        .filter(pk=certificate_id)
-        .first()
-    )
-    if found is None:
-        raise not_found()
-    return certificate_out(found)
+    rows = scope.rows_of_people(Certificate.objects.select_related("user"), user)
+    return certificate_out(visible_one(rows, certificate_id))
 
 
 def result_out(attempt: Attempt) -> dict[str, Any]:
