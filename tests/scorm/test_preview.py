@@ -84,3 +84,18 @@ def test_a_preview_token_is_refused_once_its_author_may_no_longer_manage_it(cast
         .status_code
         == 404
     )
+
+
+def test_the_preview_pages_run_a_bounded_number_of_queries(
+    cast, multi, content, django_assert_max_num_queries
+):
+    client = client_for(cast.instructor)
+    client.get(preview_url(multi), HTTP_HOST=SITE)  # warm: imports and caches
+    with django_assert_max_num_queries(6):
+        assert client.get(preview_url(multi), HTTP_HOST=SITE).status_code == 200
+    token = preview_token(multi, cast.instructor)
+    with django_assert_max_num_queries(4):
+        assert content.get(reverse("scorm:player", args=[token])).status_code == 200
+    with django_assert_max_num_queries(4):
+        session = content.post(f"{reverse('scorm:session', args=[token])}?sco=alarm")
+        assert session.status_code == 200
